@@ -1,0 +1,148 @@
+"""The action register's life: rules propose, the task force confirms or waives, then it is done.
+
+SPEC.md: "Every consequence … is created by a rule as a proposed action with its
+evidence … The task force confirms it, or waives it with a written reason; then it
+is tracked to done like any ledger item. Running the same computation twice creates
+nothing new. A rule parameter changed later does not rewrite what was decided before."
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from orgs.models import Company, Department, Manager, Project, Region
+
+from .models import Action, Campaign
+
+
+class ActionError(Exception):
+    """A move on an action that is not allowed; the message is for the user, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who an action is aimed at, with the project/company context it arose in."""
+
+    type: str
+    id: int
+    name: str
+    region_path: str
+    context: dict = field(default_factory=dict)
+
+    @classmethod
+    def project(
+        cls, project: Project, company: Company | None = None, manager: Manager | None = None
+    ) -> "Target":
+        context = {
+            "project": project,
+            "company": company or project.company,
+            "manager": manager,
+            "township_id": project.township_id,
+        }
+        return cls(Action.TargetType.PROJECT, project.pk, project.name, project.region_path, context)
+
+    @classmethod
+    def manager(cls, manager: Manager, project: Project) -> "Target":
+        context = {
+            "project": project,
+            "company": manager.company,
+            "manager": manager,
+            "township_id": project.township_id,
+        }
+        return cls(Action.TargetType.MANAGER, manager.pk, manager.name, project.region_path, context)
+
+    @classmethod
+    def company(cls, company: Company, campaign: Campaign) -> "Target":
+        return cls(
+            Action.TargetType.COMPANY,
+            company.pk,
+            company.name,
+            campaign.jurisdiction.path,
+            {"company": company},
+        )
+
+    @classmethod
+    def township(cls, township: Region) -> "Target":
+        return cls(
+            Action.TargetType.TOWNSHIP, township.pk, township.name, township.path, {"township": township}
+        )
+
+    @classmethod
+    def department(cls, department: Department) -> "Target":
+        return cls(
+            Action.TargetType.DEPARTMENT,
+            department.pk,
+            department.name,
+            department.region.path,
+            {"department": department},
+        )
+
+
+def propose(campaign: Campaign, kind: str, target: Target, period: str, rule: str, evidence: dict) -> Action:
+    """Record a proposed action once per (campaign, kind, target, period).
+
+    A rerun refreshes the evidence of an action still only proposed, and leaves one
+    that was confirmed, waived or done exactly as the task force decided it.
+    """
+    action, created = Action.objects.get_or_create(
+        campaign=campaign,
+        kind=kind,
+        target_type=target.type,
+        target_id=target.id,
+        period=period,
+        defaults={
+            "target_name": target.name,
+            "region_path": target.region_path,
+            "rule": rule,
+            "evidence": evidence,
+            **target.context,
+        },
+    )
+    if not created and action.status == Action.Status.PROPOSED and action.evidence != evidence:
+        action.evidence = evidence
+        action.save(update_fields=["evidence"])
+    return action
+
+
+def _require_task_force(user) -> None:
+    if not (user.is_admin or user.role == user.Role.TASK_FORCE):
+        raise ActionError("只有专班可以确认、免除或办结整改措施")
+
+
+@transaction.atomic
+def confirm(action: Action, user) -> Action:
+    _require_task_force(user)
+    if action.status != Action.Status.PROPOSED:
+        raise ActionError(f"该措施当前为“{action.get_status_display()}”，不能确认")
+    action.status, action.decided_by, action.decided_at = Action.Status.CONFIRMED, user, timezone.now()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def waive(action: Action, user, reason: str) -> Action:
+    _require_task_force(user)
+    if action.status != Action.Status.PROPOSED:
+        raise ActionError(f"该措施当前为“{action.get_status_display()}”，不能免除")
+    if not reason.strip():
+        raise ActionError("免除措施必须填写书面理由")
+    action.status, action.decided_by, action.decided_at = Action.Status.WAIVED, user, timezone.now()
+    action.reason = reason.strip()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def complete(action: Action, user, note: str) -> Action:
+    """Mark a confirmed action done, saying what was done (e.g. the new manager's name)."""
+    if user is not None:
+        _require_task_force(user)
+    if action.status != Action.Status.CONFIRMED:
+        raise ActionError("只有已确认的措施才能办结")
+    if not note.strip():
+        raise ActionError("办结时必须说明办理结果")
+    action.status, action.done_by, action.done_at = Action.Status.DONE, user, timezone.now()
+    action.done_note = note.strip()
+    action.save()
+    return action

@@ -1,0 +1,243 @@
+"""A campaign (整治行动) and its rule parameters, and the one action register of the product.
+
+SPEC.md "Parameters per campaign": defaults are seed 000's. Rules read the
+parameters from the campaign at computation time and write the values they used
+into each result, so a parameter changed later never rewrites what was decided.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgs.models import Company, Department, Manager, Project, Region
+
+from .querysets import ActionQuerySet, CampaignQuerySet, CategoryQuerySet
+
+
+def default_score_weights() -> dict:
+    # Seed 000 §三(四): "以业主满意度为重要依据" — satisfaction carries the most weight.
+    return {"satisfaction": 50, "inspection": 20, "complaints": 15, "timeliness": 15}
+
+
+def default_list_rule() -> dict:
+    # No seed fixes the list size; ten each is a county-sized default the task force can change.
+    return {"mode": "size", "red": 10, "black": 10}
+
+
+def default_credit_thresholds() -> dict:
+    return {"AAA": 90, "AA": 80, "A": 70, "B": 60}
+
+
+class Campaign(models.Model):
+    class YoYMeasure(models.TextChoices):
+        ABSOLUTE = "absolute", _("按增加件数")
+        PERCENT = "percent", _("按增幅百分比")
+
+    slug = models.SlugField(_("标识"), max_length=64, unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    doc_number = models.CharField(_("文号"), max_length=64, blank=True)
+    issuer = models.CharField(_("发文单位"), max_length=200, blank=True)
+    issued_on = models.DateField(_("发文日期"), null=True, blank=True)
+    jurisdiction = models.ForeignKey(Region, models.PROTECT, related_name="campaigns", verbose_name=_("属地"))
+    target = models.TextField(_("工作目标"), blank=True)
+    preset = models.CharField(_("来源预设"), max_length=64, blank=True)
+    is_active = models.BooleanField(_("进行中"), default=True)
+
+    # Rule parameters (SPEC.md "Parameters per campaign"; defaults from seed 000).
+    ranking_size = models.PositiveIntegerField(_("月度排名通报数"), default=50)
+    streak_replace_manager = models.PositiveIntegerField(_("连续上榜月数→更换项目经理"), default=2)
+    streak_replace_company = models.PositiveIntegerField(_("连续上榜月数→更换物业企业"), default=3)
+    blacklist_times_replace_company = models.PositiveIntegerField(_("上黑榜次数→更换物业企业"), default=2)
+    company_blacklist_share_num = models.PositiveIntegerField(_("企业黑名单比例（分子）"), default=1)
+    company_blacklist_share_den = models.PositiveIntegerField(_("企业黑名单比例（分母）"), default=3)
+    excellent_share_percent = models.PositiveIntegerField(_("优秀企业比例上限（%）"), default=5)
+    yoy_commitment_months = models.PositiveIntegerField(_("同比增幅最高连续月数→公开承诺"), default=2)
+    yoy_talk_months = models.PositiveIntegerField(_("同比上升连续月数→集中谈话"), default=3)
+    yoy_measure = models.CharField(
+        _("同比增幅口径"), max_length=16, choices=YoYMeasure.choices, default=YoYMeasure.ABSOLUTE
+    )
+    complaint_target_percent = models.PositiveIntegerField(_("年度诉求同比下降目标（%）"), default=30)
+    report_due_day = models.PositiveIntegerField(_("月报截止日"), default=20)
+    list_rule = models.JSONField(_("红黑榜规则"), default=default_list_rule)
+    score_weights = models.JSONField(_("考核权重"), default=default_score_weights)
+    credit_thresholds = models.JSONField(_("信用等级分数线"), default=default_credit_thresholds)
+    fee_reduction_complaints = models.PositiveIntegerField(_("质价不符诉求数→降费评估"), default=3)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("整治行动")
+        verbose_name_plural = _("整治行动")
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Phase(models.Model):
+    """阶段: 动员部署 → 集中整治 → 督导抽查/回头看 → 巩固提升/总结评估."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="phases")
+    name = models.CharField(_("阶段"), max_length=50)
+    start = models.DateField(_("开始"))
+    end = models.DateField(_("结束"))
+    description = models.TextField(_("工作内容"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("阶段")
+        verbose_name_plural = _("阶段")
+        ordering = ["campaign_id", "order", "start"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """整治内容: a two-level tree; each node names lead (牵头) and supporting (配合) units."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="categories")
+    parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.CharField(_("编号"), max_length=20)
+    name = models.CharField(_("名称"), max_length=200)
+    description = models.TextField(_("整治要求"), blank=True)
+    lead_units = models.ManyToManyField(
+        Department, blank=True, related_name="led_categories", verbose_name=_("牵头单位")
+    )
+    supporting_units = models.ManyToManyField(
+        Department, blank=True, related_name="supported_categories", verbose_name=_("配合单位")
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整治内容")
+        verbose_name_plural = _("整治内容")
+        ordering = ["campaign_id", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="category_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class WorkGroup(models.Model):
+    """工作专班 work group (seed 000: 党建组, 宣传组, 综合执法组 …)."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="work_groups")
+    name = models.CharField(_("工作组"), max_length=100)
+    duties = models.TextField(_("职责"), blank=True)
+    lead_unit = models.ForeignKey(
+        Department, models.SET_NULL, null=True, blank=True, verbose_name=_("牵头单位")
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("工作组")
+        verbose_name_plural = _("工作组")
+        ordering = ["campaign_id", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskForceMember(models.Model):
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="members")
+    group = models.ForeignKey(WorkGroup, models.SET_NULL, null=True, blank=True, related_name="members")
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("职务"), max_length=100)
+    role_in_task_force = models.CharField(_("专班职务"), max_length=50, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("专班成员")
+        verbose_name_plural = _("专班成员")
+        ordering = ["campaign_id", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）"
+
+
+class Action(models.Model):
+    """One consequence a rule proposes (SPEC.md "Consequences are records, not side effects").
+
+    The task force confirms it or waives it with a written reason, then tracks it to done.
+    The key (campaign, kind, target, period) is unique so a rerun of a computation finds
+    the action it proposed before instead of creating another.
+    """
+
+    class Kind(models.TextChoices):
+        REPLACE_MANAGER = "replace_manager", _("更换项目经理")
+        REPLACE_COMPANY = "replace_company", _("启动更换物业企业程序")
+        MEDIA_EXPOSURE = "media_exposure", _("媒体曝光")
+        COMPANY_BLACKLIST = "company_blacklist", _("列入企业黑名单")
+        QUALITY_EVALUATION = "quality_evaluation", _("服务质量评估")
+        FEE_REDUCTION = "fee_reduction", _("降费管理")
+        WORK_REMINDER = "work_reminder", _("工作提醒")
+        PUBLIC_COMMITMENT = "public_commitment", _("电视公开承诺")
+        CONCENTRATED_TALK = "concentrated_talk", _("集中谈话")
+        STATEMENT_GOVERNMENT = "statement_government", _("县政府常务会议表态发言")
+        STATEMENT_PARTY_COMMITTEE = "statement_party_committee", _("县委常委会议表态发言")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        WAIVED = "waived", _("已免除")
+        DONE = "done", _("已办结")
+
+    class TargetType(models.TextChoices):
+        PROJECT = "project", _("项目")
+        MANAGER = "manager", _("项目经理")
+        COMPANY = "company", _("物业企业")
+        TOWNSHIP = "township", _("镇街")
+        DEPARTMENT = "department", _("部门")
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="actions")
+    kind = models.CharField(_("措施"), max_length=32, choices=Kind.choices)
+    period = models.CharField(_("期间"), max_length=10, help_text="YYYY-MM、YYYY-Qn 或 YYYY-Hn")
+    target_type = models.CharField(_("对象类型"), max_length=16, choices=TargetType.choices)
+    target_id = models.BigIntegerField()
+    target_name = models.CharField(_("对象"), max_length=200)
+    # Context of the target, kept so scoping and pages need no lookups through history.
+    project = models.ForeignKey(Project, models.PROTECT, null=True, blank=True, related_name="actions")
+    manager = models.ForeignKey(Manager, models.PROTECT, null=True, blank=True, related_name="actions")
+    company = models.ForeignKey(Company, models.PROTECT, null=True, blank=True, related_name="actions")
+    township = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, related_name="actions")
+    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="actions")
+    region_path = models.CharField(max_length=255, db_index=True)
+    rule = models.CharField(_("规则"), max_length=100)
+    evidence = models.JSONField(_("依据"), default=dict)
+
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    reason = models.TextField(_("免除理由"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    done_note = models.TextField(_("办理结果"), blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("整改措施")
+        verbose_name_plural = _("整改措施登记")
+        ordering = ["-period", "kind", "target_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "target_type", "target_id", "period"],
+                name="action_unique_per_period",
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "period", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.target_name} · {self.period}"

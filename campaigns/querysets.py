@@ -1,0 +1,44 @@
+from django.db import models
+from django.db.models import Q
+
+from orgs.scoping import ScopeKind, scope_for
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CampaignQuerySet":
+        """A campaign is visible to everyone working inside or above its jurisdiction."""
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind == ScopeKind.REGION:
+            return self.filter(
+                Q(jurisdiction_id__in=scope.ancestor_region_ids)
+                | Q(jurisdiction__path__startswith=scope.region_path)
+            )
+        if scope.kind == ScopeKind.COMPANY:
+            from orgs.models import Project
+
+            paths = Project.objects.filter(company_id=scope.company_id).values_list("region_path", flat=True)
+            ancestor_ids = {int(p) for path in paths for p in path.strip("/").split("/") if p}
+            return self.filter(jurisdiction_id__in=ancestor_ids)
+        return self.none()
+
+
+class CategoryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CategoryQuerySet":
+        from .models import Campaign
+
+        return self.filter(campaign__in=Campaign.objects.visible_to(user))
+
+
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ActionQuerySet":
+        """Township officers see actions on their own projects and township; companies see their own."""
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind == ScopeKind.REGION:
+            return self.filter(region_path__startswith=scope.region_path)
+        if scope.kind == ScopeKind.COMPANY:
+            return self.filter(company_id=scope.company_id)
+        return self.none()

@@ -1,0 +1,92 @@
+"""Home, project and company pages. Scope first: every object comes through visible_to."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .filters import CompanyFilter, ProjectFilter
+from .home import panels_for
+from .models import Company, Project, ProjectAssignment
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    projects = Project.objects.visible_to(request.user)
+    context = {
+        "project_count": projects.count(),
+        "recent_projects": projects.select_related("township", "company")[:8],
+        "panels": panels_for(request),
+    }
+    return render(request, "orgs/home.html", context)
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = Project.objects.visible_to(request.user).select_related(
+        "township", "community", "company", "manager"
+    )
+    filterset = ProjectFilter(request.GET, queryset=projects, request=request)
+    page = paginate(request, filterset.qs)
+    template = "orgs/_project_rows.html" if request.htmx else "orgs/project_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related(
+            "township", "community", "company", "manager"
+        ),
+        pk=pk,
+    )
+    assignments = project.assignments.select_related("company", "manager")
+    return render(
+        request,
+        "orgs/project_detail.html",
+        {
+            "project": project,
+            "aliases": project.aliases.all(),
+            "assignments": assignments,
+            "committee": getattr(project, "owners_committee", None),
+        },
+    )
+
+
+@login_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    companies = Company.objects.visible_to(request.user).annotate(project_count=Count("projects"))
+    filterset = CompanyFilter(request.GET, queryset=companies, request=request)
+    page = paginate(request, filterset.qs)
+    template = "orgs/_company_rows.html" if request.htmx else "orgs/company_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@login_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_object_or_404(Company.objects.visible_to(request.user), pk=pk)
+    # A township officer sees only the company's projects in their own township.
+    projects = (
+        Project.objects.visible_to(request.user).filter(company=company).select_related("township", "manager")
+    )
+    managers = company.managers.visible_to(request.user).prefetch_related("list_entries")
+    history = ProjectAssignment.objects.filter(company=company, project__in=projects).select_related(
+        "project"
+    )
+    return render(
+        request,
+        "orgs/company_detail.html",
+        {
+            "company": company,
+            "projects": projects,
+            "managers": managers,
+            "assignments": history[:50],
+        },
+    )
