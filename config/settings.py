@@ -6,6 +6,7 @@ REDIS_URL switch to PostgreSQL and Redis; DJANGO_ENV=production turns on the
 deployment hardening that `manage.py check --deploy` asks for.
 """
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -18,7 +19,7 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 PRODUCTION = env_str("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-TESTING = env_bool("DJANGO_TESTING", default=False)
+TESTING = env_bool("DJANGO_TESTING", default="pytest" in sys.modules)
 
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY")
