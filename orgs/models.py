@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from .querysets import (
     CompanyQuerySet,
     DepartmentQuerySet,
+    JobQuerySet,
     ManagerQuerySet,
     ProjectQuerySet,
     RegionQuerySet,
@@ -332,3 +333,55 @@ class User(AbstractUser):
     def organisation(self) -> object:
         """The node this user speaks for, as shown in the header."""
         return self.company or self.department or self.region
+
+
+def job_result_path(job: "Job", filename: str) -> str:
+    return f"jobs/{job.created_at:%Y/%m}/{secrets.token_hex(8)}-{filename}"
+
+
+class Job(models.Model):
+    """One long piece of work (an import, an export, a computation) and its progress.
+
+    The Celery task updates it; the page polls its status partial with htmx until it is
+    done. The result file and the row errors stay downloadable by whoever started it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=50)
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    row_errors = models.JSONField(_("行错误"), default=list, blank=True)
+    result_file = models.FileField(upload_to=job_result_path, blank=True)
+    created_by = models.ForeignKey("orgs.User", models.PROTECT, related_name="jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(self.progress * 100 / self.total)) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

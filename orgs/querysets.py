@@ -96,3 +96,14 @@ class UserQuerySet(models.QuerySet):
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "JobQuerySet":
+        """A job's files hold the starter's scoped data, so only the starter (or an admin) sees it."""
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind == ScopeKind.NOTHING:
+            return self.none()
+        return self.filter(created_by=user)

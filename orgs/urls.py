@@ -8,4 +8,6 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("companies/", views.company_list, name="company_list"),
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

@@ -3,12 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .filters import CompanyFilter, ProjectFilter
 from .home import panels_for
-from .models import Company, Project, ProjectAssignment
+from .models import Company, Job, Project, ProjectAssignment
 
 PAGE_SIZE = 25
 
@@ -90,3 +90,19 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": history[:50],
         },
     )
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress partial; htmx polls it every second until the job is finished."""
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    return render(request, "orgs/_job_status.html", {"job": job})
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    if not job.result_file:
+        raise Http404("该任务没有结果文件")
+    name = job.result_file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

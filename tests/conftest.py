@@ -43,7 +43,9 @@ def housing_bureau(county) -> Department:
 
 @pytest.fixture
 def company_x_org(db) -> Company:
-    return Company.objects.create(name="示范物业服务有限公司", credit_code="91371323MA3C4XQ61B", contact="王经理")
+    return Company.objects.create(
+        name="示范物业服务有限公司", credit_code="91371323MA3C4XQ61B", contact="王经理"
+    )
 
 
 @pytest.fixture
@@ -51,9 +53,16 @@ def company_y_org(db) -> Company:
     return Company.objects.create(name="东城物业管理有限公司", contact="李经理")
 
 
-def make_project(name, township, company, manager=None, community=None, households=300, start=date(2023, 1, 1)):
+def make_project(
+    name, township, company, manager=None, community=None, households=300, start=date(2023, 1, 1)
+):
     project = Project.objects.create(
-        name=name, township=township, community=community, company=company, manager=manager, households=households
+        name=name,
+        township=township,
+        community=community,
+        company=company,
+        manager=manager,
+        households=households,
     )
     ProjectAssignment.objects.create(project=project, company=company, manager=manager, start=start)
     return project
@@ -88,7 +97,9 @@ def campaign(county) -> Campaign:
 
 
 def make_user(username: str, role: str, **org) -> User:
-    return User.objects.create_user(username=username, password=PASSWORD, role=role, full_name=username, **org)
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, full_name=username, **org
+    )
 
 
 @pytest.fixture
