@@ -1,0 +1,40 @@
+"""Ledger fixtures: a category naming the housing bureau, and items in each township."""
+
+import pytest
+
+from campaigns.models import Category
+from ledgers.models import LedgerItem
+
+
+@pytest.fixture
+def category(campaign, housing_bureau) -> Category:
+    category = Category.objects.create(campaign=campaign, code="1", name="环境卫生")
+    category.lead_units.add(housing_bureau)
+    return category
+
+
+@pytest.fixture
+def other_category(campaign) -> Category:
+    return Category.objects.create(campaign=campaign, code="2", name="道路设施")
+
+
+def make_item(project, campaign, category=None, **fields) -> LedgerItem:
+    fields.setdefault("problem", "楼道堆放杂物")
+    return LedgerItem.objects.create(
+        project=project, campaign=campaign, category=category, company=project.company, **fields
+    )
+
+
+@pytest.fixture
+def item_a(project_a, campaign, category) -> LedgerItem:
+    return make_item(project_a, campaign, category, problem="消防通道被占用")
+
+
+@pytest.fixture
+def item_b(project_b, campaign, other_category) -> LedgerItem:
+    return make_item(project_b, campaign, other_category, problem="路灯损坏")
+
+
+@pytest.fixture
+def item_y(project_y, campaign, other_category) -> LedgerItem:
+    return make_item(project_y, campaign, other_category, problem="垃圾未清运")
