@@ -7,6 +7,7 @@ from .models import (
     Department,
     Manager,
     ManagerListEntry,
+    Notification,
     OwnersCommittee,
     Project,
     ProjectAlias,
@@ -81,3 +82,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("整治通", {"fields": ["role", "full_name", "phone", "region", "department", "company"]}),
     ]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "user__username"]
+    raw_id_fields = ["user"]

@@ -18,6 +18,7 @@ from .querysets import (
     DepartmentQuerySet,
     JobQuerySet,
     ManagerQuerySet,
+    NotificationQuerySet,
     ProjectQuerySet,
     RegionQuerySet,
     ScopedUserManager,
@@ -385,3 +386,35 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox (收件箱): an order received, an item overdue, a list published.
+
+    Apps create them through `orgs.notifications.notify`; the daily digest e-mails what
+    is still unread and marks it `emailed_at`, so nobody gets the same item twice.
+    """
+
+    user = models.ForeignKey("orgs.User", models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类型"), max_length=50)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件提醒时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -107,3 +107,14 @@ class JobQuerySet(models.QuerySet):
         if scope.kind == ScopeKind.NOTHING:
             return self.none()
         return self.filter(created_by=user)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NotificationQuerySet":
+        """An inbox is personal: everyone, admins included, sees only their own notifications."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)

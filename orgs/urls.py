@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inbox_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("companies/", views.company_list, name="company_list"),
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
+    path("inbox/<int:pk>/open/", inbox_views.inbox_open, name="inbox_open"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]
