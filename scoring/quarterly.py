@@ -1,0 +1,466 @@
+"""The quarterly computation: figures → rules → one run of results and proposed actions.
+
+SPEC.md "Consequences are records, not side effects": everything is written in one
+transaction; a rerun replaces the run's rows (no duplicates) and proposes through
+campaigns.actions.propose, which never touches an action already confirmed, waived
+or done. A published quarter is frozen: it cannot be recomputed, so a parameter
+changed afterwards cannot rewrite it.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from campaigns.actions import Target, propose
+from campaigns.models import Action, Campaign
+from orgs.models import Company, Department, Manager, Project
+
+from . import rules
+from .figures import QuarterFigures, gather
+from .models import (
+    CompanyAssessment,
+    CompanyBlacklist,
+    CreditRating,
+    ListEntry,
+    ProjectScore,
+    Publication,
+    ScoreRun,
+    UnitScore,
+)
+from .periods import Quarter
+
+QUARTER_KINDS = [
+    Action.Kind.REPLACE_MANAGER,
+    Action.Kind.MEDIA_EXPOSURE,
+    Action.Kind.REPLACE_COMPANY,
+    Action.Kind.COMPANY_BLACKLIST,
+    Action.Kind.QUALITY_EVALUATION,
+    Action.Kind.FEE_REDUCTION,
+    Action.Kind.STATEMENT_GOVERNMENT,
+    Action.Kind.STATEMENT_PARTY_COMMITTEE,
+]
+
+
+class ScoringError(Exception):
+    """A computation or publication that is not allowed; the message is for the user, in Chinese."""
+
+
+def campaign_params(campaign: Campaign) -> dict:
+    """The rule parameters a run uses, frozen into the run."""
+    return {
+        "score_weights": dict(campaign.score_weights),
+        "list_rule": dict(campaign.list_rule),
+        "credit_thresholds": dict(campaign.credit_thresholds),
+        "blacklist_times_replace_company": campaign.blacklist_times_replace_company,
+        "company_blacklist_share": [
+            campaign.company_blacklist_share_num,
+            campaign.company_blacklist_share_den,
+        ],
+        "excellent_share_percent": campaign.excellent_share_percent,
+        "fee_reduction_complaints": campaign.fee_reduction_complaints,
+        "complaint_penalty_per_100_households": str(rules.COMPLAINT_PENALTY),
+        "unit_weights": dict(rules.UNIT_WEIGHTS),
+        "tie_rule": rules.TIE_RULE,
+    }
+
+
+@dataclass
+class Outcome:
+    scored: dict[int, rules.ScoredProject]
+    lists: rules.Lists
+    blacklisted: list[rules.CompanyBlacklisting]
+    company_scores: dict[int, tuple[Decimal, int]]
+    ratings: dict[int, tuple[str, str]]
+    units: list[rules.UnitResult]
+    assessment: dict[int, tuple[Decimal, int, bool]] = field(default_factory=dict)
+
+
+def decide(
+    figures: QuarterFigures, params: dict, half_scores: dict[int, list[Decimal]], half_black: set[int]
+) -> Outcome:
+    """Apply every rule to the gathered figures. No database access."""
+    scored = {pid: rules.score_project(inp, params["score_weights"]) for pid, inp in figures.inputs.items()}
+    scores = {pid: s.score for pid, s in scored.items() if s.score is not None}
+    ranks = rules.competition_ranks(scores)
+    scored = {pid: _with_rank(s, ranks.get(pid)) for pid, s in scored.items()}
+    lists = rules.red_black_lists(scores, params["list_rule"])
+    num, den = params["company_blacklist_share"]
+    served = {c: {p for p in ps if p in scores} for c, ps in figures.served.items()}
+    blacklisted = rules.company_blacklist(served, lists.black, num, den)
+    black_companies = {b.company_id for b in blacklisted}
+    company_scores = {
+        c: (rules.q2(sum(scores[p] for p in ps) / len(ps)), len(ps)) for c, ps in served.items() if ps
+    }
+    ratings = {}
+    for c, (score, _n) in company_scores.items():
+        level = rules.credit_level(
+            score, params["credit_thresholds"], c in black_companies, c in figures.excellent
+        )
+        reason = (
+            "列入企业黑名单"
+            if c in black_companies
+            else ("上半年度考核优秀，提升一级" if c in figures.excellent else "")
+        )
+        ratings[c] = (level, reason)
+    units = _units(figures, scored)
+    outcome = Outcome(scored, lists, blacklisted, company_scores, ratings, units)
+    if half_scores is not None:
+        outcome.assessment = _assessment(half_scores, company_scores, half_black | black_companies, params)
+    return outcome
+
+
+def _with_rank(s: rules.ScoredProject, rank: int | None) -> rules.ScoredProject:
+    return rules.ScoredProject(
+        s.project_id,
+        s.score,
+        s.parts,
+        s.missing,
+        s.complaints_per_100,
+        s.timeliness,
+        s.satisfaction,
+        s.complaints,
+        rank,
+    )
+
+
+def _units(figures: QuarterFigures, scored: dict[int, rules.ScoredProject]) -> list[rules.UnitResult]:
+    by_township: dict[int, list[Decimal]] = defaultdict(list)
+    for pid, s in scored.items():
+        if s.score is not None:
+            by_township[figures.projects[pid].township_id].append(s.score)
+    townships = []
+    for tid in figures.townships:
+        scores = by_township.get(tid)
+        due, ok = figures.township_items.get(tid, (0, 0))
+        townships.append(
+            rules.score_unit(
+                rules.UnitInputs(
+                    ("township", tid),
+                    rules.q2(sum(scores) / len(scores)) if scores else None,
+                    due,
+                    ok,
+                    figures.township_complaints.get(tid, 0),
+                    figures.township_complaints_before.get(tid, 0),
+                )
+            )
+        )
+    departments = [
+        rules.score_unit(rules.UnitInputs(("department", did), None, due, ok, has_projects=False))
+        for did, (due, ok) in figures.department_items.items()
+    ]
+    return rules.rank_units(townships) + rules.rank_units(departments)
+
+
+def _assessment(half_scores, company_scores, black, params) -> dict[int, tuple[Decimal, int, bool]]:
+    merged: dict[int, list[Decimal]] = defaultdict(list)
+    for c, values in half_scores.items():
+        merged[c].extend(values)
+    for c, (score, _n) in company_scores.items():
+        merged[c].append(score)
+    averages = {c: rules.q2(sum(v) / len(v)) for c, v in merged.items()}
+    excellent = rules.excellent_companies(averages, params["excellent_share_percent"], black)
+    ranks = rules.competition_ranks(averages)
+    return {c: (score, ranks[c], c in excellent) for c, score in averages.items()}
+
+
+def compute_quarter(campaign: Campaign, quarter_text: str, user=None) -> ScoreRun:
+    """Compute (or recompute) a quarter; refuse once it is published."""
+    quarter = Quarter.parse(quarter_text)
+    existing = ScoreRun.objects.filter(campaign=campaign, quarter=str(quarter)).first()
+    if existing and Publication.objects.filter(run=existing).exists():
+        raise ScoringError(f"{quarter.label}的考核结果已公示，不能重新计算")
+    campaign = Campaign.objects.select_related("jurisdiction").get(pk=campaign.pk)
+    params = campaign_params(campaign)
+    figures = gather(campaign, quarter)
+    half_scores, half_black = _half_context(campaign, quarter)
+    outcome = decide(figures, params, half_scores if quarter.ends_half else None, half_black)
+    with transaction.atomic():
+        run, _ = ScoreRun.objects.update_or_create(
+            campaign=campaign, quarter=str(quarter), defaults={"params": params, "computed_by": user}
+        )
+        _write(run, quarter, figures, outcome)
+        proposed = _propose_actions(campaign, run, quarter, figures, outcome, params)
+        _drop_stale_proposals(campaign, quarter, proposed)
+        run.summary = _summary(figures, outcome, len(proposed))
+        run.save(update_fields=["summary"])
+    return run
+
+
+def _half_context(campaign: Campaign, quarter: Quarter) -> tuple[dict[int, list[Decimal]], set[int]]:
+    """The other quarter of this half-year: company scores and blacklistings already decided."""
+    other = quarter.previous() if quarter.number in (2, 4) else quarter.next()
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    for c, s in CreditRating.objects.filter(run__campaign=campaign, run__quarter=str(other)).values_list(
+        "company_id", "score"
+    ):
+        scores[c].append(s)
+    black = set(
+        CompanyBlacklist.objects.filter(run__campaign=campaign, run__quarter=str(other)).values_list(
+            "company_id", flat=True
+        )
+    )
+    return dict(scores), black
+
+
+def _write(run: ScoreRun, quarter: Quarter, figures: QuarterFigures, outcome: Outcome) -> None:
+    for model in (ProjectScore, ListEntry, CompanyBlacklist, CreditRating, CompanyAssessment, UnitScore):
+        model.objects.filter(run=run).delete()
+    rows = []
+    for pid, s in outcome.scored.items():
+        row = figures.projects[pid]
+        inputs = figures.inputs[pid]
+        rows.append(
+            ProjectScore(
+                run=run,
+                project_id=pid,
+                company_id=row.company_id,
+                manager_id=row.manager_id,
+                township_id=row.township_id,
+                region_path=row.region_path,
+                satisfaction=inputs.satisfaction,
+                inspection=inputs.inspection,
+                complaints_per_100=s.complaints_per_100,
+                complaints=inputs.complaints,
+                price_quality_complaints=inputs.price_quality_complaints,
+                timeliness=s.timeliness,
+                score=s.score,
+                rank=s.rank,
+                missing=list(s.missing),
+            )
+        )
+    ProjectScore.objects.bulk_create(rows, batch_size=2000)
+    entries = []
+    for list_name, pids in (
+        (ListEntry.List.RED, outcome.lists.red),
+        (ListEntry.List.BLACK, outcome.lists.black),
+    ):
+        for pid in pids:
+            row, s = figures.projects[pid], outcome.scored[pid]
+            times = len(figures.black_before.get(pid, [])) + 1 if list_name == ListEntry.List.BLACK else 0
+            entries.append(
+                ListEntry(
+                    run=run,
+                    list=list_name,
+                    project_id=pid,
+                    company_id=row.company_id,
+                    region_path=row.region_path,
+                    score=s.score,
+                    rank=s.rank,
+                    times=times,
+                )
+            )
+    ListEntry.objects.bulk_create(entries, batch_size=2000)
+    CompanyBlacklist.objects.bulk_create(
+        CompanyBlacklist(
+            run=run,
+            company_id=b.company_id,
+            black_projects=b.black_projects,
+            served_projects=b.served_projects,
+        )
+        for b in outcome.blacklisted
+    )
+    CreditRating.objects.bulk_create(
+        CreditRating(
+            run=run,
+            company_id=c,
+            level=outcome.ratings[c][0],
+            reason=outcome.ratings[c][1],
+            score=score,
+            projects=n,
+        )
+        for c, (score, n) in outcome.company_scores.items()
+    )
+    CompanyAssessment.objects.bulk_create(
+        CompanyAssessment(run=run, half=quarter.half, company_id=c, score=s, rank=r, excellent=e)
+        for c, (s, r, e) in outcome.assessment.items()
+    )
+    UnitScore.objects.bulk_create(_unit_rows(run, figures, outcome.units))
+
+
+def _unit_rows(run: ScoreRun, figures: QuarterFigures, units: list[rules.UnitResult]) -> list[UnitScore]:
+    departments = Department.objects.select_related("region").in_bulk(
+        [u.key[1] for u in units if u.key[0] == "department"]
+    )
+    rows = []
+    for u in units:
+        kind, pk = u.key
+        common = {
+            "run": run,
+            "kind": kind,
+            "score": u.score,
+            "rank": u.rank,
+            "is_last": u.is_last,
+            "timeliness": u.timeliness,
+            "trend": u.trend,
+            "project_score": u.extra.get("project_score"),
+        }
+        if kind == "township":
+            town = figures.townships[pk]
+            rows.append(UnitScore(township=town, name=town.name, region_path=town.path, **common))
+        else:
+            dept = departments[pk]
+            rows.append(UnitScore(department=dept, name=dept.name, region_path=dept.region.path, **common))
+    return rows
+
+
+def _evidence(quarter: Quarter, **facts) -> dict:
+    """Evidence as JSON: Decimals as strings, always saying which quarter."""
+    return {
+        "quarter": str(quarter),
+        **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in facts.items()},
+    }
+
+
+def _propose_actions(campaign, run, quarter, figures, outcome, params) -> set[tuple]:
+    """Propose every consequence of this quarter; returns the (kind, target type, id) keys proposed."""
+    period, proposed = str(quarter), set()
+    black = set(outcome.lists.black)
+    black_companies = {b.company_id: b for b in outcome.blacklisted}
+    needs_fee = {
+        pid
+        for pid, inp in figures.inputs.items()
+        if rules.needs_fee_reduction(
+            pid in black, inp.price_quality_complaints, params["fee_reduction_complaints"]
+        )
+    }
+    quality = {pid for c in black_companies for pid in figures.served.get(c, ())}
+    project_ids = black | needs_fee | quality
+    projects = Project.objects.in_bulk(project_ids)
+    companies = Company.objects.in_bulk(
+        {figures.projects[p].company_id for p in project_ids} | set(black_companies)
+    )
+    managers = Manager.objects.in_bulk({figures.projects[p].manager_id for p in black} - {None})
+
+    def add(kind, target, rule, evidence):
+        propose(campaign, kind, target, period, rule, evidence)
+        proposed.add((kind, target.type, target.id))
+
+    total = len([s for s in outcome.scored.values() if s.score is not None])
+    for pid in sorted(black):
+        row, s = figures.projects[pid], outcome.scored[pid]
+        project, company = projects[pid], companies.get(row.company_id)
+        quarters = [*figures.black_before.get(pid, []), period]
+        facts = _evidence(
+            quarter,
+            list="black",
+            score=s.score,
+            rank=s.rank,
+            of=total,
+            black_quarters=quarters,
+            list_rule=outcome.lists.rule_text,
+        )
+        manager = managers.get(row.manager_id)
+        target = Target.manager(manager, project) if manager else Target.project(project, company)
+        for kind in rules.blacklist_consequences(len(quarters), params["blacklist_times_replace_company"]):
+            this_target = (
+                target if kind == Action.Kind.REPLACE_MANAGER else Target.project(project, company, manager)
+            )
+            add(kind, this_target, RULE_TEXT[kind], facts)
+    for pid in sorted(needs_fee):
+        row, inp = figures.projects[pid], figures.inputs[pid]
+        facts = _evidence(
+            quarter,
+            on_black_list=pid in black,
+            price_quality_complaints=inp.price_quality_complaints,
+            threshold=params["fee_reduction_complaints"],
+        )
+        add(
+            Action.Kind.FEE_REDUCTION,
+            Target.project(projects[pid], companies.get(row.company_id)),
+            RULE_TEXT[Action.Kind.FEE_REDUCTION],
+            facts,
+        )
+    for cid, b in sorted(black_companies.items()):
+        num, den = params["company_blacklist_share"]
+        facts = _evidence(
+            quarter,
+            black_projects=b.black_projects,
+            served_projects=b.served_projects,
+            share=f"{num}/{den}",
+            black_project_ids=sorted(set(figures.served[cid]) & black),
+        )
+        add(
+            Action.Kind.COMPANY_BLACKLIST,
+            Target.company(companies[cid], campaign),
+            RULE_TEXT[Action.Kind.COMPANY_BLACKLIST],
+            facts,
+        )
+        for pid in sorted(figures.served[cid]):
+            add(
+                Action.Kind.QUALITY_EVALUATION,
+                Target.project(projects[pid], companies[cid]),
+                RULE_TEXT[Action.Kind.QUALITY_EVALUATION],
+                {**facts, "company": companies[cid].name},
+            )
+    _propose_statements(campaign, quarter, figures, outcome, add)
+    return proposed
+
+
+def _propose_statements(campaign, quarter, figures, outcome, add) -> None:
+    last = [u for u in outcome.units if u.is_last]
+    departments = Department.objects.select_related("region").in_bulk(
+        [u.key[1] for u in last if u.key[0] == "department"]
+    )
+    for u in last:
+        kind = rules.statement_kind(True, u.key in figures.last_before)
+        of = len([x for x in outcome.units if x.key[0] == u.key[0] and x.score is not None])
+        facts = _evidence(
+            quarter,
+            score=u.score,
+            rank=u.rank,
+            of=of,
+            last_quarters=(
+                [str(quarter.previous()), str(quarter)]
+                if kind == Action.Kind.STATEMENT_PARTY_COMMITTEE
+                else [str(quarter)]
+            ),
+        )
+        if u.key[0] == "township":
+            target = Target.township(figures.townships[u.key[1]])
+        else:
+            target = Target.department(departments[u.key[1]])
+        add(kind, target, RULE_TEXT[kind], facts)
+
+
+def _drop_stale_proposals(campaign: Campaign, quarter: Quarter, proposed: set[tuple]) -> None:
+    """A rerun on corrected data withdraws proposals nobody decided on and that no longer apply."""
+    stale = Action.objects.filter(
+        campaign=campaign, period=str(quarter), kind__in=QUARTER_KINDS, status=Action.Status.PROPOSED
+    ).values_list("pk", "kind", "target_type", "target_id")
+    ids = [pk for pk, *key in stale if tuple(key) not in proposed]
+    if ids:
+        for action in Action.objects.filter(pk__in=ids):
+            action.delete()
+
+
+def _summary(figures: QuarterFigures, outcome: Outcome, actions: int) -> dict:
+    scored = [s for s in outcome.scored.values() if s.score is not None]
+    return {
+        "projects": len(figures.projects),
+        "scored": len(scored),
+        "missing_input": sum(1 for s in scored if s.missing),
+        "surveys": sum(1 for i in figures.inputs.values() if i.satisfaction is not None),
+        "inspections": sum(1 for i in figures.inputs.values() if i.inspection is not None),
+        "complaints": sum(i.complaints for i in figures.inputs.values()),
+        "items_due": sum(i.items_due for i in figures.inputs.values()),
+        "red": len(outcome.lists.red),
+        "black": len(outcome.lists.black),
+        "blacklisted_companies": len(outcome.blacklisted),
+        "rated_companies": len(outcome.ratings),
+        "actions": actions,
+        "list_rule": outcome.lists.rule_text,
+    }
+
+
+RULE_TEXT = {
+    Action.Kind.REPLACE_MANAGER: "季度黑榜项目→更换项目经理（种子000 §三(四)）",
+    Action.Kind.MEDIA_EXPOSURE: "季度黑榜项目→媒体曝光（种子000 §三(四)）",
+    Action.Kind.REPLACE_COMPANY: "累计上黑榜达到次数→启动更换物业企业程序（种子000 §三(四)）",
+    Action.Kind.FEE_REDUCTION: "黑榜或质价不符诉求较多→质量评价与降费管理（种子000 §三(四)）",
+    Action.Kind.COMPANY_BLACKLIST: "三分之一以上服务项目列入黑榜→企业黑名单（种子000 §三(四)）",
+    Action.Kind.QUALITY_EVALUATION: "黑名单企业服务项目→服务质量评价（种子000 §三(四)）",
+    Action.Kind.STATEMENT_GOVERNMENT: "季度考核倒数→县政府常务会议表态发言（种子000 §五）",
+    Action.Kind.STATEMENT_PARTY_COMMITTEE: "连续2个季度考核倒数→县委常委会议表态发言（种子000 §五）",
+}
