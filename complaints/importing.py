@@ -1,0 +1,424 @@
+"""Import a complaint export (SPEC.md: "Import is idempotent on the ticket number: the same file
+twice adds nothing").
+
+Rules of an import:
+- Key: (channel, ticket). A row's channel comes from its 来源/渠道 column, else the batch's.
+- A ticket already stored is updated when its 办理状态 or 满意度 changed (each change recorded
+  as a ComplaintChange), and gets a project when it had none and now matches confidently;
+  otherwise it is unchanged. A person's earlier match is never overwritten.
+- A ticket twice in one file: the first row is imported, every later row is refused and
+  reported ("以第 N 行为准"), so a file never contradicts itself silently.
+- A row without 工单编号, without a readable 受理时间, or whose 所属镇街 is not a township in
+  the importer's scope is refused with its row number, column and reason; the rest go on.
+
+Parsing and matching are shared; writing has two paths: PostgreSQL streams rows with COPY
+into a temporary table and merges with set-based SQL (pg_writer.py); other databases
+write in chunks with bulk_create/bulk_update (this module).
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.core.files.base import ContentFile, File
+from django.db import connection, transaction
+from django.utils import timezone
+
+from orgs.models import Job, Project, ProjectAlias, Region
+
+from .excel import (
+    FIELD_LABELS,
+    FileFormatError,
+    ReportLine,
+    cell_text,
+    count_rows,
+    find_header,
+    parse_received_at,
+    read_rows,
+    row_report_csv,
+)
+from .matching import Matcher, basic
+from .models import Channel, Complaint, ComplaintChange, ImportBatch, MatchCandidate, MatchState
+
+CHUNK = 5000
+TRACKED_FIELDS = ("status", "satisfaction")
+CHANNEL_WORDS = {
+    "12345": Channel.HOTLINE,
+    "民心网": Channel.MINXIN,
+    "民生110": Channel.MINSHENG,
+    "智慧社区": Channel.SMART_COMMUNITY,
+    "随手拍": Channel.SNAPSHOT,
+    "码上办": Channel.SNAPSHOT,
+}
+TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
+
+
+@dataclass(slots=True)
+class Row:
+    """One accepted row, parsed and matched, ready to be written."""
+
+    number: int
+    channel: str
+    ticket: str
+    received_at: datetime
+    township_id: int
+    region_path: str
+    raw_project_name: str
+    address: str
+    category: str
+    content: str
+    status: str
+    satisfaction: str
+    project_id: int | None
+    match_state: str
+    match_method: str
+    match_score: float | None
+    candidates: tuple = ()
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    matched: int = 0
+    review: int = 0
+    unmatched: int = 0
+    refused: int = 0
+    duplicate: int = 0
+
+
+@dataclass
+class Context:
+    """Everything an import looks up, loaded once: townships and projects of the importer's scope."""
+
+    default_channel: str
+    townships: dict[str, tuple[int, str]]
+    project_paths: dict[int, str]
+    matcher: Matcher
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    report: list[ReportLine] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+
+def _township_keys(name: str) -> set[str]:
+    key = basic(name)
+    keys = {key}
+    for suffix in TOWNSHIP_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            keys.add(key[: -len(suffix)])
+    return keys
+
+
+def build_context(user, default_channel: str) -> Context:
+    """Townships and projects the importer may see; a row outside them is refused, not imported."""
+    townships: dict[str, tuple[int, str]] = {}
+    regions = Region.objects.townships() if user is None else Region.objects.visible_to(user).townships()
+    for pk, name, path in regions.values_list("pk", "name", "path"):
+        for key in _township_keys(name):
+            townships.setdefault(key, (pk, path))
+    projects = Project.objects.all() if user is None else Project.objects.visible_to(user)
+    rows = list(projects.values_list("pk", "township_id", "name", "address", "region_path"))
+    aliases: dict[int, list[str]] = {}
+    for project_id, alias in ProjectAlias.objects.filter(project__in=projects).values_list(
+        "project_id", "name"
+    ):
+        aliases.setdefault(project_id, []).append(alias)
+    matcher = Matcher([(pk, tid, name, addr, aliases.get(pk, [])) for pk, tid, name, addr, _ in rows])
+    return Context(default_channel, townships, {r[0]: r[4] for r in rows}, matcher)
+
+
+def _refuse(ctx: Context, number: int, ticket: str, field_name: str, message: str) -> None:
+    ctx.counts.refused += 1
+    ctx.report.append(ReportLine(number, ticket, "拒收", FIELD_LABELS.get(field_name, ""), message))
+
+
+def _channel(ctx: Context, value: str) -> str:
+    if not value:
+        return ctx.default_channel
+    for word, channel in CHANNEL_WORDS.items():
+        if word in value:
+            return channel
+    return Channel.OTHER
+
+
+def parse_row(ctx: Context, number: int, cells: list, columns: dict[str, int]) -> Row | None:
+    """Validate and match one data row; None when it is refused (the reason goes to the report)."""
+
+    def text(name: str, limit: int = 0) -> str:
+        index = columns.get(name)
+        value = cell_text(cells[index]) if index is not None and index < len(cells) else ""
+        return value[:limit] if limit else value
+
+    def raw(name: str) -> object:
+        index = columns[name]
+        return cells[index] if index < len(cells) else None
+
+    ticket = text("ticket", 64)
+    if not ticket:
+        return _refuse(ctx, number, "", "ticket", "缺少工单编号")
+    received_at = parse_received_at(raw("received_at"))
+    if received_at is None:
+        shown = text("received_at")
+        return _refuse(
+            ctx, number, ticket, "received_at", f"无法识别的受理时间“{shown}”" if shown else "缺少受理时间"
+        )
+    township_name = text("township")
+    township = next((ctx.townships[k] for k in _township_keys(township_name) if k in ctx.townships), None)
+    if township is None:
+        reason = f"所属镇街“{township_name}”不在本辖区" if township_name else "缺少所属镇街"
+        return _refuse(ctx, number, ticket, "township", reason)
+    key = (_channel(ctx, text("channel")), ticket)
+    if key in ctx.seen:
+        ctx.counts.refused += 1
+        ctx.counts.duplicate += 1
+        message = f"工单编号在文件中重复，以第 {ctx.seen[key]} 行为准，本行忽略"
+        ctx.report.append(ReportLine(number, ticket, "重复", FIELD_LABELS["ticket"], message))
+        return None
+    ctx.seen[key] = number
+    name, address = text("project_name", 200), text("address", 255)
+    result = ctx.matcher.match(township[0], name, address)
+    path = ctx.project_paths[result.project_id] if result.project_id else township[1]
+    return Row(
+        number, key[0], ticket, received_at, township[0], path, name, address, text("category", 100),
+        text("content"), text("status", 50), text("satisfaction", 50),
+        result.project_id, result.state, result.method, result.score, result.candidates,
+    )  # fmt: skip
+
+
+def parsed_chunks(ctx: Context, path: Path, size: int = CHUNK) -> Iterator[list[Row]]:
+    rows = read_rows(path)
+    columns, header_row = find_header(rows)
+    chunk: list[Row] = []
+    for number, cells in enumerate(rows, start=header_row + 1):
+        if not any(cell_text(c) for c in cells):
+            continue
+        ctx.counts.total += 1
+        row = parse_row(ctx, number, cells, columns)
+        if row is not None:
+            chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def tally_match(ctx: Context, row: Row, final_state: str) -> None:
+    """Count the row's match state after the write (a person's earlier match counts as matched)."""
+    setattr(ctx.counts, final_state, getattr(ctx.counts, final_state) + 1)
+    if final_state == MatchState.REVIEW:
+        ctx.report.append(
+            ReportLine(
+                row.number,
+                row.ticket,
+                "待确认",
+                "小区名称",
+                f"“{row.raw_project_name}”有多个可能的项目，待人工确认",
+            )
+        )
+    elif final_state == MatchState.UNMATCHED:
+        ctx.report.append(
+            ReportLine(
+                row.number,
+                row.ticket,
+                "未匹配",
+                "小区名称",
+                f"“{row.raw_project_name or row.address}”未找到对应项目",
+            )
+        )
+
+
+# --- the portable writer (SQLite and any other database) ---------------------------------
+
+
+def _new_complaint(row: Row, batch: ImportBatch) -> Complaint:
+    return Complaint(
+        channel=row.channel, ticket=row.ticket, received_at=row.received_at, township_id=row.township_id,
+        region_path=row.region_path, raw_project_name=row.raw_project_name, address=row.address,
+        category=row.category, content=row.content, status=row.status, satisfaction=row.satisfaction,
+        project_id=row.project_id, match_state=row.match_state, match_method=row.match_method,
+        match_score=row.match_score, batch=batch,
+    )  # fmt: skip
+
+
+def _merge(existing: Complaint, row: Row, batch: ImportBatch, now: datetime) -> list[ComplaintChange]:
+    """Apply a later export's row to a stored complaint; returns the recorded changes."""
+    changes = [
+        ComplaintChange(complaint=existing, field=name, before=getattr(existing, name),
+                        after=getattr(row, name), batch=batch, at=now)
+        for name in TRACKED_FIELDS
+        if getattr(existing, name) != getattr(row, name)
+    ]  # fmt: skip
+    for change in changes:
+        setattr(existing, change.field, change.after)
+    if existing.match_state != MatchState.MATCHED and row.match_state == MatchState.MATCHED:
+        existing.project_id, existing.region_path = row.project_id, row.region_path
+        existing.match_state, existing.match_method, existing.match_score = (
+            row.match_state, row.match_method, row.match_score,
+        )  # fmt: skip
+        changes.append(ComplaintChange(complaint=existing, field="project", before="",
+                                       after=str(row.project_id), batch=batch, at=now))  # fmt: skip
+    return changes
+
+
+def _candidates(complaint: Complaint, row: Row) -> list[MatchCandidate]:
+    return [MatchCandidate(complaint=complaint, project_id=pid, score=score, method=method)
+            for pid, score, method in row.candidates]  # fmt: skip
+
+
+@transaction.atomic
+def write_chunk_orm(ctx: Context, batch: ImportBatch, chunk: list[Row]) -> None:
+    """One chunk in one transaction: insert new tickets, update changed ones, record changes."""
+    now = timezone.now()
+    stored = {
+        (c.channel, c.ticket): c for c in Complaint.objects.filter(ticket__in=[r.ticket for r in chunk])
+    }
+    new, updated, changes, candidates, now_matched = [], [], [], [], []
+    for row in chunk:
+        existing = stored.get((row.channel, row.ticket))
+        if existing is None:
+            new.append((_new_complaint(row, batch), row))
+            continue
+        was_matched = existing.match_state == MatchState.MATCHED
+        found = _merge(existing, row, batch, now)
+        if found:
+            updated.append(existing)
+            changes.extend(found)
+            ctx.counts.updated += 1
+        else:
+            ctx.counts.unchanged += 1
+        if not was_matched and existing.match_state == MatchState.MATCHED:
+            now_matched.append(existing.pk)
+        tally_match(ctx, row, existing.match_state)
+    Complaint.objects.bulk_create([c for c, _ in new], batch_size=500)
+    for complaint, row in new:
+        candidates.extend(_candidates(complaint, row))
+        tally_match(ctx, row, row.match_state)
+    ctx.counts.new += len(new)
+    fields = ["status", "satisfaction", "project", "region_path", "match_state", "match_method",
+              "match_score", "updated_at"]  # fmt: skip
+    for complaint in updated:
+        complaint.updated_at = now
+    Complaint.objects.bulk_update(updated, fields, batch_size=500)
+    ComplaintChange.objects.bulk_create(changes, batch_size=500)
+    MatchCandidate.objects.filter(complaint_id__in=now_matched).delete()
+    MatchCandidate.objects.bulk_create(candidates, batch_size=500, ignore_conflicts=True)
+
+
+# --- the import as a whole ---------------------------------------------------------------
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+Progress = Callable[[int, int], None]
+
+
+def run_import(
+    batch: ImportBatch, path: Path, user=None, progress: Progress | None = None
+) -> tuple[ImportBatch, list[ReportLine]]:
+    """Read, match and write a whole file; the batch ends with its counts and its row report."""
+    batch.status = ImportBatch.Status.RUNNING
+    batch.save(update_fields=["status"])
+    ctx = build_context(user, batch.channel)
+    total = count_rows(path)
+    try:
+        if connection.vendor == "postgresql":
+            from .pg_writer import PostgresWriter
+
+            writer = PostgresWriter(ctx, batch)
+            for chunk in parsed_chunks(ctx, path):
+                writer.copy(chunk)
+                _report_progress(progress, ctx, total)
+            writer.merge()
+        else:
+            for chunk in parsed_chunks(ctx, path):
+                write_chunk_orm(ctx, batch, chunk)
+                _report_progress(progress, ctx, total)
+    except FileFormatError as exc:
+        batch.status, batch.message, batch.finished_at = ImportBatch.Status.FAILED, str(exc), timezone.now()
+        batch.save(update_fields=["status", "message", "finished_at"])
+        raise
+    return _finish(batch, ctx), ctx.report
+
+
+def _report_progress(progress: Progress | None, ctx: Context, total: int) -> None:
+    if progress is not None:
+        progress(ctx.counts.total, max(total, ctx.counts.total))
+
+
+def _finish(batch: ImportBatch, ctx: Context) -> ImportBatch:
+    c = ctx.counts
+    batch.total_rows, batch.new_count, batch.updated_count, batch.unchanged_count = (
+        c.total,
+        c.new,
+        c.updated,
+        c.unchanged,
+    )
+    batch.matched_count, batch.review_count, batch.unmatched_count = c.matched, c.review, c.unmatched
+    batch.refused_count, batch.duplicate_count = c.refused, c.duplicate
+    batch.status, batch.finished_at = ImportBatch.Status.DONE, timezone.now()
+    batch.message = summary_text(batch)
+    ctx.report.sort(key=lambda line: line.row)
+    summary = [("文件", batch.file_name), ("导入时间", timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M")),
+               ("结果", batch.message)]  # fmt: skip
+    report = ContentFile(row_report_csv(summary, ctx.report))
+    batch.report.save(f"诉求导入报告-{batch.pk}.csv", report, save=False)
+    batch.save()
+    return batch
+
+
+def summary_text(batch: ImportBatch) -> str:
+    rate = "—" if batch.match_rate is None else f"{batch.match_rate}%"
+    return (
+        f"共 {batch.total_rows} 行：新增 {batch.new_count}，更新 {batch.updated_count}，未变 {batch.unchanged_count}，"
+        f"拒收 {batch.refused_count}（其中重复 {batch.duplicate_count}）；待确认 {batch.review_count}，"
+        f"未匹配 {batch.unmatched_count}，匹配率 {rate}"
+    )
+
+
+def create_batch(
+    user, channel: str, file_name: str, upload: File | None = None, digest: str = ""
+) -> ImportBatch:
+    """A queued batch (with a Job for the progress bar when a person started it).
+
+    An upload is stored with the batch so the worker can read it; the command line passes
+    the file's path to run_import directly and stores only its digest.
+    """
+    if upload is not None:
+        hasher = hashlib.sha256()
+        for block in upload.chunks():
+            hasher.update(block)
+        upload.seek(0)
+        digest = hasher.hexdigest()
+    job = None
+    if user is not None:
+        job = Job.objects.create(kind="complaint_import", title=f"导入诉求：{file_name}", created_by=user)
+    region = getattr(user, "region", None)
+    batch = ImportBatch(
+        channel=channel, file_name=file_name, file_hash=digest, created_by=user, job=job,
+        region_path=region.path if region is not None and not user.is_admin else "/",
+    )  # fmt: skip
+    batch.created_at = timezone.now()
+    if upload is not None:
+        batch.file.save(file_name, upload, save=False)
+    batch.save()
+    return batch
+
+
+def previous_import_of_same_file(batch: ImportBatch) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(file_hash=batch.file_hash, status=ImportBatch.Status.DONE)
+        .exclude(pk=batch.pk)
+        .order_by("-created_at")
+        .first()
+    )

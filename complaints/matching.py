@@ -1,0 +1,200 @@
+"""Which project a complaint is about, from the caller's words (SPEC.md: "Each complaint is matched
+to a project by name and address (aliases, full-width/half-width forms, "小区/花园/苑" suffixes,
+building numbers). What cannot be matched with confidence waits for a person").
+
+Pure functions plus a `Matcher` built once per import from plain tuples, so a million
+rows cost dictionary look-ups, and repeated spellings (the usual case) are matched once.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Generic words callers add or drop around a project's proper name.
+NAME_SUFFIXES = ("住宅小区", "小区", "花园", "家园", "公寓", "社区", "新村", "苑", "园", "府")
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_NON_WORD = re.compile(r"[\W_]+")
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+(?=[期区座栋幢号楼单元室层])")
+_PHASE = re.compile(r"(?:第)?([0-9]+|[a-z])(期|区)$")
+# From the first building/unit/room marker to the end: "3号楼2单元301", "3栋", "5幢" (a bare 号 is
+# a street number and stays), and the "2-1-301" short form.
+_BUILDING = re.compile(r"[0-9a-z]+(?:号楼|号院|栋|幢|座|单元|室|层)[0-9a-z号楼栋幢座单元室层]*$")
+_ROOM_SHORT = re.compile(r"[0-9]+\s*[-－—]\s*[0-9]+(?:\s*[-－—]\s*[0-9]+)?\s*(?:室|号)?\s*$")
+
+FUZZY_REVIEW = 0.6  # a difflib ratio at or above this is worth a person's look, never applied alone
+MIN_NAME = 2  # shorter normalised names (e.g. "花园" alone) would contain half the county
+
+
+def _cn_to_int(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20: enough for 期/区/栋 numbers."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def basic(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, no spaces or punctuation, Chinese numerals as digits."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = _NON_WORD.sub("", text)
+    return _CN_NUMBER.sub(lambda m: str(_cn_to_int(m.group())), text)
+
+
+def normalise_name(name: str) -> str:
+    """A project name reduced to what callers agree on: 「阳光花园 二期」 → 阳光2期, 「锦绣苑小区」 → 锦绣.
+
+    The phase (2期, a区) is kept, because 一期 and 二期 are often different projects.
+    """
+    text = basic(name)
+    phase = ""
+    m = _PHASE.search(text)
+    if m and len(text) - len(m.group()) >= MIN_NAME:
+        phase, text = f"{m.group(1)}{m.group(2)}", text[: m.start()]
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in NAME_SUFFIXES:
+            if text.endswith(suffix) and len(text) - len(suffix) >= MIN_NAME:
+                text, stripped = text[: -len(suffix)], True
+                break
+    return text + phase
+
+
+def normalise_address(address: str) -> str:
+    """An address without building, unit and room: 「建设路18号 3号楼2单元301室」 → 建设路18号."""
+    text = basic(_ROOM_SHORT.sub("", unicodedata.normalize("NFKC", address or "")))
+    previous = None
+    while previous != text:
+        previous, text = text, _BUILDING.sub("", text)
+    return text
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    state: str  # "matched", "review" or "unmatched"
+    project_id: int | None = None
+    method: str = ""
+    score: float | None = None
+    candidates: tuple[tuple[int, float, str], ...] = field(default=())
+
+
+UNMATCHED = MatchResult("unmatched")
+
+
+@dataclass
+class _TownshipIndex:
+    exact: dict[str, set[int]] = field(default_factory=dict)
+    names: list[tuple[str, int]] = field(default_factory=list)
+    addresses: dict[str, set[int]] = field(default_factory=dict)
+
+
+class Matcher:
+    """Built once per import from (project id, township id, name, address, aliases) tuples."""
+
+    def __init__(self, projects: list[tuple[int, int, str, str, list[str]]]):
+        self._townships: dict[int, _TownshipIndex] = {}
+        self._anywhere: dict[str, set[int]] = {}
+        for project_id, township_id, name, address, aliases in projects:
+            index = self._townships.setdefault(township_id, _TownshipIndex())
+            for spelling in {normalise_name(n) for n in (name, *aliases)} - {""}:
+                index.exact.setdefault(spelling, set()).add(project_id)
+                index.names.append((spelling, project_id))
+                self._anywhere.setdefault(spelling, set()).add(project_id)
+            if (addr := normalise_address(address)) and len(addr) >= 4:
+                index.addresses.setdefault(addr, set()).add(project_id)
+        self._cache: dict[tuple[int, str, str], MatchResult] = {}
+
+    def match(self, township_id: int, name: str, address: str = "") -> MatchResult:
+        key = (township_id, normalise_name(name), normalise_address(address))
+        if key not in self._cache:
+            self._cache[key] = self._match(*key)
+        return self._cache[key]
+
+    def _match(self, township_id: int, name: str, address: str) -> MatchResult:
+        index = self._townships.get(township_id, _TownshipIndex())
+        for result in (
+            _by_exact(index, name),
+            _by_address(index, address),
+            _by_containment(index, name, address),
+            _by_fuzzy(index, name),
+            self._elsewhere(name),
+        ):
+            if result is not None:
+                return result
+        return UNMATCHED
+
+    def _elsewhere(self, name: str) -> MatchResult | None:
+        """The same name in another township: possible (callers misname the township), never sure."""
+        found = self._anywhere.get(name) if len(name) >= MIN_NAME else None
+        if not found:
+            return None
+        return MatchResult("review", candidates=tuple((pid, 0.5, "other_township") for pid in sorted(found)))
+
+
+def _decide(found: set[int], method: str, score: float) -> MatchResult:
+    """One project → confident; several → a person chooses among them."""
+    if len(found) == 1:
+        return MatchResult("matched", next(iter(found)), method, score)
+    return MatchResult("review", candidates=tuple((pid, score, method) for pid in sorted(found)))
+
+
+def _by_exact(index: _TownshipIndex, name: str) -> MatchResult | None:
+    found = index.exact.get(name)
+    return _decide(found, "exact", 1.0) if found else None
+
+
+def _by_address(index: _TownshipIndex, address: str) -> MatchResult | None:
+    found = index.addresses.get(address)
+    return _decide(found, "address", 0.95) if found else None
+
+
+def _by_containment(index: _TownshipIndex, name: str, address: str) -> MatchResult | None:
+    """A name that starts, contains or sits inside a project name (阳光 ↔ 阳光2期, 县城阳光 ↔ 阳光)."""
+    found: dict[int, bool] = {}  # project → is the overlap strong enough to apply without a person
+    if len(name) >= MIN_NAME:
+        for spelling, pid in index.names:
+            if spelling in name or name in spelling:
+                short = min(spelling, name, key=len)
+                strong = name.startswith(spelling) or spelling.startswith(name) or len(short) >= 3
+                found[pid] = found.get(pid, False) or strong
+    if not found and len(address) >= MIN_NAME:
+        found = {pid: True for spelling, pid in index.names if len(spelling) >= 3 and spelling in address}
+    if not found:
+        return None
+    if len(found) == 1 and all(found.values()):
+        return _decide(set(found), "contains", 0.9)
+    return MatchResult("review", candidates=tuple((pid, 0.8, "contains") for pid in sorted(found)))
+
+
+def _by_fuzzy(index: _TownshipIndex, name: str, limit: int = 5) -> MatchResult | None:
+    """Only a similar spelling: always a person's decision, best candidates first."""
+    if len(name) < MIN_NAME:
+        return None
+    best: dict[int, float] = {}
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(name)
+    for spelling, pid in index.names:
+        matcher.set_seq1(spelling)
+        if matcher.real_quick_ratio() < FUZZY_REVIEW or matcher.quick_ratio() < FUZZY_REVIEW:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= FUZZY_REVIEW and ratio > best.get(pid, 0):
+            best[pid] = ratio
+    if not best:
+        return None
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return MatchResult("review", candidates=tuple((pid, round(score, 3), "fuzzy") for pid, score in ranked))

@@ -1,0 +1,281 @@
+"""12345 诉求 and the monthly top-N ranking (SPEC.md "Complaints (12345 诉求) and the monthly top-50").
+
+A complaint is keyed by (channel, ticket) so re-importing an export is idempotent.
+Monthly results (rankings, township year-on-year figures) are derived rows of one
+computation run: a rerun replaces them, while the actions they proposed live in the
+one action register (campaigns.Action) and keep whatever the task force decided.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from orgs.models import Company, Job, Manager, Project, Region
+
+from .querysets import (
+    ComplaintQuerySet,
+    ImportBatchQuerySet,
+    MonthlyRankingQuerySet,
+    MonthlyRunQuerySet,
+    TownshipMonthQuerySet,
+)
+
+
+class Channel(models.TextChoices):
+    """Seed 003: "12345服务热线、民心网、民生110、智慧社区等渠道"; seed 000 adds 码上办/随手拍."""
+
+    HOTLINE = "12345", _("12345热线")
+    MINXIN = "minxin", _("民心网")
+    MINSHENG = "minsheng110", _("民生110")
+    SMART_COMMUNITY = "smart_community", _("智慧社区")
+    SNAPSHOT = "snapshot", _("随手拍/码上办")
+    OTHER = "other", _("其他")
+
+
+class MatchState(models.TextChoices):
+    MATCHED = "matched", _("已匹配")
+    REVIEW = "review", _("待确认")
+    UNMATCHED = "unmatched", _("未匹配")
+
+
+def import_file_path(batch: "ImportBatch", filename: str) -> str:
+    return f"complaint-imports/{batch.created_at:%Y/%m}/{batch.file_hash[:16]}-{filename}"
+
+
+class ImportBatch(models.Model):
+    """One import of one file: who, when, what came of each row."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    channel = models.CharField(_("默认渠道"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_hash = models.CharField(_("文件摘要"), max_length=64, db_index=True)
+    file = models.FileField(upload_to=import_file_path, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(_("说明"), blank=True)
+    job = models.OneToOneField(Job, models.SET_NULL, null=True, blank=True, related_name="complaint_batch")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True)
+    # The importer's scope: a batch is visible to those who see that region.
+    region_path = models.CharField(max_length=255, db_index=True, default="/")
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    new_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变"), default=0)
+    matched_count = models.PositiveIntegerField(_("已匹配"), default=0)
+    review_count = models.PositiveIntegerField(_("待确认"), default=0)
+    unmatched_count = models.PositiveIntegerField(_("未匹配"), default=0)
+    refused_count = models.PositiveIntegerField(_("拒收"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("文件内重复"), default=0)
+    report = models.FileField(_("逐行报告"), upload_to="complaint-imports/reports/", blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求导入批次")
+        verbose_name_plural = _("诉求导入批次")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.created_at:%Y-%m-%d %H:%M}）"
+
+    @property
+    def accepted_count(self) -> int:
+        return self.new_count + self.updated_count + self.unchanged_count
+
+    @property
+    def match_rate(self) -> float | None:
+        """Share of the file's accepted rows that now point at a project, in percent."""
+        accepted = self.matched_count + self.review_count + self.unmatched_count
+        return round(self.matched_count * 100 / accepted, 1) if accepted else None
+
+
+class Complaint(models.Model):
+    """One 诉求 from one channel, matched (or waiting to be matched) to a project."""
+
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
+    ticket = models.CharField(_("工单编号"), max_length=64)
+    received_at = models.DateTimeField(_("受理时间"))
+    township = models.ForeignKey(
+        Region, models.PROTECT, related_name="complaints", verbose_name=_("所属镇街")
+    )
+    # The matched project's region path, or the township's while unmatched: scoping is one prefix filter.
+    region_path = models.CharField(max_length=255, db_index=True)
+    raw_project_name = models.CharField(_("小区名称（原文）"), max_length=200, blank=True)
+    address = models.CharField(_("诉求地址"), max_length=255, blank=True)
+    category = models.CharField(_("诉求类别"), max_length=100, blank=True)
+    content = models.TextField(_("诉求内容"), blank=True)
+    status = models.CharField(_("办理状态"), max_length=50, blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=50, blank=True)
+    project = models.ForeignKey(
+        Project, models.SET_NULL, null=True, blank=True, related_name="complaints", verbose_name=_("项目")
+    )
+    match_state = models.CharField(
+        _("匹配状态"), max_length=16, choices=MatchState.choices, default=MatchState.UNMATCHED
+    )
+    match_method = models.CharField(_("匹配方式"), max_length=16, blank=True)
+    match_score = models.FloatField(_("匹配度"), null=True, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("导入批次"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "ticket"], name="complaint_unique_ticket_per_channel")
+        ]
+        indexes = [
+            models.Index(fields=["project", "received_at"]),
+            models.Index(fields=["township", "received_at"]),
+            models.Index(fields=["received_at"]),
+            models.Index(fields=["match_state", "township"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.ticket}"
+
+
+class ComplaintChange(models.Model):
+    """A status or satisfaction change seen in a later export (append-only)."""
+
+    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="changes")
+    field = models.CharField(_("字段"), max_length=32)
+    before = models.CharField(_("变更前"), max_length=100, blank=True)
+    after = models.CharField(_("变更后"), max_length=100, blank=True)
+    batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, related_name="changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("诉求变更记录")
+        verbose_name_plural = _("诉求变更记录")
+        ordering = ["complaint_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.before} → {self.after}"
+
+
+class MatchCandidate(models.Model):
+    """A project the matcher thinks a complaint in the review queue may be about."""
+
+    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="candidates")
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    score = models.FloatField(default=0)
+    method = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["complaint_id", "-score", "project_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "project"], name="candidate_unique_per_complaint")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} → {self.project_id} ({self.score:.2f})"
+
+
+class MonthlyRun(models.Model):
+    """One monthly computation: which data and which rule parameters the month's results came from."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="complaint_runs")
+    month = models.CharField(_("月份"), max_length=7)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+    params = models.JSONField(_("规则参数"), default=dict)
+    total_complaints = models.PositiveIntegerField(_("诉求总数"), default=0)
+    matched_complaints = models.PositiveIntegerField(_("已匹配诉求"), default=0)
+    ranked_projects = models.PositiveIntegerField(_("上榜项目数"), default=0)
+    ytd_count = models.PositiveIntegerField(_("本年累计"), default=0)
+    ytd_last_year = models.PositiveIntegerField(_("上年同期累计"), default=0)
+    ytd_change_percent = models.FloatField(_("同比变化（%）"), null=True, blank=True)
+    on_track = models.BooleanField(_("达到年度目标进度"), null=True)
+
+    objects = MonthlyRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("月度诉求计算")
+        verbose_name_plural = _("月度诉求计算")
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "month"], name="monthly_run_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.month}"
+
+
+class MonthlyRanking(models.Model):
+    """One project's place in a month's complaint ranking, judged against who served it that month."""
+
+    run = models.ForeignKey(MonthlyRun, models.CASCADE, related_name="rankings")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+")
+    month = models.CharField(_("月份"), max_length=7)
+    project = models.ForeignKey(Project, models.CASCADE, related_name="monthly_rankings")
+    township = models.ForeignKey(Region, models.PROTECT, related_name="+")
+    company = models.ForeignKey(Company, models.SET_NULL, null=True, blank=True, related_name="+")
+    manager = models.ForeignKey(Manager, models.SET_NULL, null=True, blank=True, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True)
+    count = models.PositiveIntegerField(_("诉求量"))
+    previous_count = models.PositiveIntegerField(_("上月诉求量"), default=0)
+    rank = models.PositiveIntegerField(_("名次"))
+    in_top = models.BooleanField(_("进入通报范围"))
+    streak = models.PositiveIntegerField(_("连续上榜月数"), default=0)
+
+    objects = MonthlyRankingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("月度诉求排名")
+        verbose_name_plural = _("月度诉求排名")
+        ordering = ["campaign_id", "-month", "rank", "project_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "month", "project"], name="ranking_unique_per_month")
+        ]
+        indexes = [models.Index(fields=["campaign", "month", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.month} #{self.rank} {self.project_id}"
+
+
+class TownshipMonth(models.Model):
+    """A township's complaints in a month against the same month last year (seed 000 §三(六))."""
+
+    run = models.ForeignKey(MonthlyRun, models.CASCADE, related_name="townships")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+")
+    month = models.CharField(_("月份"), max_length=7)
+    township = models.ForeignKey(Region, models.PROTECT, related_name="+")
+    region_path = models.CharField(max_length=255, db_index=True)
+    count = models.PositiveIntegerField(_("诉求量"))
+    last_year_count = models.PositiveIntegerField(_("上年同月"))
+    rise = models.IntegerField(_("同比增加"))
+    rise_percent = models.FloatField(_("同比增幅（%）"), null=True, blank=True)
+    is_up = models.BooleanField(_("同比上升"))
+    is_highest = models.BooleanField(_("同比上升最高"))
+    up_streak = models.PositiveIntegerField(_("连续上升月数"), default=0)
+    highest_streak = models.PositiveIntegerField(_("连续最高月数"), default=0)
+
+    objects = TownshipMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("镇街月度同比")
+        verbose_name_plural = _("镇街月度同比")
+        ordering = ["campaign_id", "-month", "-rise", "township_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "month", "township"], name="township_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.township_id}"

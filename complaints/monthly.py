@@ -1,0 +1,313 @@
+"""The monthly computation: gather counts in SQL, apply rules.py, store the month, propose actions.
+
+A month's derived rows (MonthlyRanking, TownshipMonth) are replaced as a whole in one
+transaction, so a rerun gives the same result; proposed actions go through
+campaigns.actions.propose, which never touches one already confirmed, waived or done.
+Streaks read the stored results of earlier months, computing missing ones first.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from campaigns.actions import Target, propose
+from campaigns.models import Action, Campaign
+from orgs.models import Project, ProjectAssignment, Region
+
+from . import rules
+from .models import Complaint, MonthlyRanking, MonthlyRun, TownshipMonth
+
+KINDS = ("replace_manager", "replace_company", "work_reminder", "public_commitment", "concentrated_talk")
+RULE_NAMES = {
+    "replace_manager": "沂水方案 三(三)：连续 {n} 个月投诉量前 {size} 名的更换项目经理",
+    "replace_company": "沂水方案 三(三)：连续 {n} 个月投诉量前 {size} 名的启动更换物业企业程序",
+    "work_reminder": "沂水方案 三(六)：每月投诉量同比上升的乡镇（街道）进行工作提醒",
+    "public_commitment": "沂水方案 三(六)：连续 {n} 个月同比上升最高的乡镇（街道）党（工）委书记公开承诺",
+    "concentrated_talk": "沂水方案 三(六)：连续 {n} 个月同比上升的镇街由县专班组织集中谈话",
+}
+ID_CHUNK = 5000
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
+def campaign_complaints(campaign: Campaign):
+    return Complaint.objects.filter(region_path__startswith=campaign.jurisdiction.path)
+
+
+def campaign_start_month(campaign: Campaign) -> str | None:
+    """Actions are proposed only for months of the campaign; earlier months still feed streaks."""
+    first_phase = campaign.phases.order_by("start").values_list("start", flat=True).first()
+    start = (
+        min(d for d in (campaign.issued_on, first_phase) if d)
+        if (campaign.issued_on or first_phase)
+        else None
+    )
+    return rules.month_key(start) if start else None
+
+
+def compute_month(campaign: Campaign, month: str) -> MonthlyRun:
+    """Compute a month, computing first the earlier months whose stored results its streaks need."""
+    rules.parse_month(month)
+    for earlier in _missing_history(campaign, month):
+        _compute(campaign, earlier)
+    return _compute(campaign, month)
+
+
+def _missing_history(campaign: Campaign, month: str) -> list[str]:
+    first = campaign_complaints(campaign).aggregate(first=Min("received_at"))["first"]
+    if first is None:
+        return []
+    first_month = rules.month_key(timezone.localtime(first, rules.SHANGHAI).date())
+    done = set(MonthlyRun.objects.filter(campaign=campaign).values_list("month", flat=True))
+    missing, cursor = [], rules.shift_month(month, -1)
+    while cursor >= first_month and cursor not in done:
+        missing.append(cursor)
+        cursor = rules.shift_month(cursor, -1)
+    return list(reversed(missing))
+
+
+def _counts(queryset, key: str, month: str) -> dict[int, int]:
+    start, end = rules.month_bounds(month)
+    rows = queryset.in_month(start, end).values(key).annotate(n=Count("id")).values_list(key, "n")
+    return {pk: n for pk, n in rows if pk is not None}
+
+
+@transaction.atomic
+def _compute(campaign: Campaign, month: str) -> MonthlyRun:
+    complaints = campaign_complaints(campaign)
+    project_counts = _counts(complaints.filter(project__isnull=False), "project_id", month)
+    township_counts = _counts(complaints, "township_id", month)
+    run, _ = MonthlyRun.objects.update_or_create(
+        campaign=campaign, month=month, defaults=_run_fields(campaign, month, project_counts, township_counts)
+    )
+    MonthlyRanking.objects.filter(run=run).delete()
+    TownshipMonth.objects.filter(run=run).delete()
+    proposals = _rank(campaign, run, project_counts) + _townships(campaign, run, township_counts)
+    _propose_all(campaign, month, proposals)
+    return run
+
+
+def _run_fields(campaign: Campaign, month: str, project_counts: dict, township_counts: dict) -> dict:
+    year_start = f"{month[:4]}-01"
+    ytd = _sum_months(campaign, year_start, month)
+    last = _sum_months(campaign, rules.shift_month(year_start, -12), rules.shift_month(month, -12))
+    progress = rules.target_progress(ytd, last, campaign.complaint_target_percent)
+    params = {
+        "ranking_size": campaign.ranking_size,
+        "streak_replace_manager": campaign.streak_replace_manager,
+        "streak_replace_company": campaign.streak_replace_company,
+        "yoy_commitment_months": campaign.yoy_commitment_months,
+        "yoy_talk_months": campaign.yoy_talk_months,
+        "yoy_measure": campaign.yoy_measure,
+        "complaint_target_percent": campaign.complaint_target_percent,
+    }
+    return {
+        "params": params,
+        "total_complaints": sum(township_counts.values()),
+        "matched_complaints": sum(project_counts.values()),
+        "ranked_projects": len(project_counts),
+        "ytd_count": progress.ytd,
+        "ytd_last_year": progress.ytd_last_year,
+        "ytd_change_percent": progress.change_percent,
+        "on_track": progress.on_track,
+    }
+
+
+def _sum_months(campaign: Campaign, first: str, last: str) -> int:
+    start, _ = rules.month_bounds(first)
+    _, end = rules.month_bounds(last)
+    return campaign_complaints(campaign).in_month(start, end).count()
+
+
+# --- projects ----------------------------------------------------------------------------
+
+
+def _serving(project_ids: list[int], on: date) -> dict[int, tuple[int | None, int | None]]:
+    """project → (company, manager) serving it on a day, from the dated assignments, in bulk."""
+    serving: dict[int, tuple[int | None, int | None]] = {}
+    for ids in _chunks(project_ids):
+        spells = (
+            ProjectAssignment.objects.filter(project_id__in=ids, start__lte=on)
+            .exclude(end__lt=on)
+            .order_by("project_id", "-start")
+            .values_list("project_id", "company_id", "manager_id")
+        )
+        for project_id, company_id, manager_id in spells:
+            serving.setdefault(project_id, (company_id, manager_id))
+    return serving
+
+
+def _projects(ids: list[int]) -> dict[int, Project]:
+    found: dict[int, Project] = {}
+    for chunk in _chunks(ids):
+        for p in Project.objects.filter(pk__in=chunk).only(
+            "name", "township_id", "region_path", "company_id", "manager_id"
+        ):
+            found[p.pk] = p
+    return found
+
+
+def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[tuple]:
+    month = run.month
+    ranked = rules.rank_projects(counts, campaign.ranking_size)
+    previous = dict(
+        MonthlyRanking.objects.filter(campaign=campaign, month=rules.shift_month(month, -1)).values_list(
+            "project_id", "streak"
+        )
+    )
+    previous_counts = dict(
+        MonthlyRanking.objects.filter(campaign=campaign, month=rules.shift_month(month, -1)).values_list(
+            "project_id", "count"
+        )
+    )
+    ids = [r.project_id for r in ranked]
+    projects, serving = _projects(ids), _serving(ids, rules.last_day(month))
+    rows, proposals = [], []
+    for r in ranked:
+        project = projects[r.project_id]
+        company_id, manager_id = serving.get(r.project_id, (project.company_id, project.manager_id))
+        streak = rules.next_streak(previous.get(r.project_id, 0), r.in_top)
+        rows.append(
+            MonthlyRanking(
+                run=run,
+                campaign=campaign,
+                month=month,
+                project=project,
+                township_id=project.township_id,
+                company_id=company_id,
+                manager_id=manager_id,
+                region_path=project.region_path,
+                count=r.count,
+                previous_count=previous_counts.get(r.project_id, 0),
+                rank=r.rank,
+                in_top=r.in_top,
+                streak=streak,
+            )  # fmt: skip
+        )
+        for kind in rules.streak_actions(
+            streak, campaign.streak_replace_manager, campaign.streak_replace_company
+        ):
+            proposals.append((kind, rows[-1]))
+    MonthlyRanking.objects.bulk_create(rows, batch_size=1000)
+    return proposals
+
+
+# --- townships ---------------------------------------------------------------------------
+
+
+def _townships(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[tuple]:
+    month = run.month
+    townships = {
+        t.pk: t for t in Region.objects.townships().filter(path__startswith=campaign.jurisdiction.path)
+    }
+    last_year = _counts(campaign_complaints(campaign), "township_id", rules.shift_month(month, -12))
+    previous = {
+        t: (up, high)
+        for t, up, high in TownshipMonth.objects.filter(
+            campaign=campaign, month=rules.shift_month(month, -1)
+        ).values_list("township_id", "up_streak", "highest_streak")
+    }
+    figures = [rules.TownshipFigures(pk, counts.get(pk, 0), last_year.get(pk, 0)) for pk in townships]
+    results = rules.township_yoy(
+        figures, previous, campaign.yoy_measure, campaign.yoy_commitment_months, campaign.yoy_talk_months
+    )
+    rows, proposals = [], []
+    for r in results:
+        rows.append(
+            TownshipMonth(
+                run=run,
+                campaign=campaign,
+                month=month,
+                township_id=r.township_id,
+                region_path=townships[r.township_id].path,
+                count=r.count,
+                last_year_count=r.last_year_count,
+                rise=r.rise,
+                rise_percent=r.rise_percent,
+                is_up=r.is_up,
+                is_highest=r.is_highest,
+                up_streak=r.up_streak,
+                highest_streak=r.highest_streak,
+            )  # fmt: skip
+        )
+        proposals.extend((kind, rows[-1]) for kind in r.actions)
+    TownshipMonth.objects.bulk_create(rows)
+    return proposals
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def _evidence_streak(campaign: Campaign, month: str, row: MonthlyRanking, n: int) -> dict:
+    months = [rules.shift_month(month, -i) for i in range(n - 1, -1, -1)]
+    history = {
+        m: (count, rank)
+        for m, count, rank in MonthlyRanking.objects.filter(
+            campaign=campaign, project_id=row.project_id, month__in=months
+        ).values_list("month", "count", "rank")
+    }
+    return {
+        "months": months,
+        "counts": [history.get(m, (0, None))[0] for m in months],
+        "ranks": [history.get(m, (0, None))[1] for m in months],
+        "ranking_size": campaign.ranking_size,
+        "streak": row.streak,
+    }
+
+
+def _evidence_township(campaign: Campaign, month: str, row: TownshipMonth, n: int) -> dict:
+    months = [rules.shift_month(month, -i) for i in range(n - 1, -1, -1)]
+    history = {
+        m: (count, last, rise)
+        for m, count, last, rise in TownshipMonth.objects.filter(
+            campaign=campaign, township_id=row.township_id, month__in=months
+        ).values_list("month", "count", "last_year_count", "rise")
+    }
+    return {
+        "months": months,
+        "counts": [history.get(m, (0, 0, 0))[0] for m in months],
+        "last_year_counts": [history.get(m, (0, 0, 0))[1] for m in months],
+        "rises": [history.get(m, (0, 0, 0))[2] for m in months],
+        "measure": campaign.yoy_measure,
+    }
+
+
+def _target_and_evidence(campaign: Campaign, month: str, kind: str, row) -> tuple[Target, str, dict]:
+    if kind in ("replace_manager", "replace_company"):
+        n = campaign.streak_replace_manager if kind == "replace_manager" else campaign.streak_replace_company
+        rule = RULE_NAMES[kind].format(n=n, size=campaign.ranking_size)
+        evidence = {"rule": rule, **_evidence_streak(campaign, month, row, n)}
+        project, manager = row.project, row.manager
+        company = row.company
+        if kind == "replace_manager" and manager is not None:
+            return Target.manager(manager, project), rule, evidence
+        return Target.project(project, company=company, manager=manager), rule, evidence
+    n = {
+        "public_commitment": campaign.yoy_commitment_months,
+        "concentrated_talk": campaign.yoy_talk_months,
+    }.get(kind, 1)
+    rule = RULE_NAMES[kind].format(n=n)
+    return Target.township(row.township), rule, {"rule": rule, **_evidence_township(campaign, month, row, n)}
+
+
+def _propose_all(campaign: Campaign, month: str, proposals: Iterable[tuple]) -> None:
+    """Propose what the rules found, and withdraw this month's proposals the data no longer supports."""
+    start = campaign_start_month(campaign)
+    kept: set[tuple[str, str, int]] = set()
+    if start is None or month >= start:
+        for kind, row in proposals:
+            target, rule, evidence = _target_and_evidence(campaign, month, kind, row)
+            propose(campaign, kind, target, month, rule, evidence)
+            kept.add((kind, target.type, target.id))
+    stale = Action.objects.filter(
+        campaign=campaign, period=month, kind__in=KINDS, status=Action.Status.PROPOSED
+    ).values_list("pk", "kind", "target_type", "target_id")
+    withdrawn = [pk for pk, kind, ttype, tid in stale if (kind, ttype, tid) not in kept]
+    if withdrawn:
+        Action.objects.filter(pk__in=withdrawn).delete()

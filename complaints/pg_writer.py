@@ -1,0 +1,138 @@
+"""The PostgreSQL bulk path of an import: COPY into a temporary table, then merge with set-based SQL.
+
+Rows arrive parsed and matched (importing.py, shared with the portable path). Merging
+follows the same rules: new tickets are inserted; a stored ticket whose 办理状态/满意度
+changed, or that now matches a project confidently while it had none, is updated and the
+change recorded; everything else is left alone. One transaction for the merge.
+"""
+
+from django.db import connection, transaction
+
+from .importing import Context, Row, tally_match
+from .models import ImportBatch, MatchState
+
+_COLUMNS = (
+    "row_no, channel, ticket, received_at, township_id, region_path, raw_project_name, address, "
+    "category, content, status, satisfaction, project_id, match_state, match_method, match_score"
+)
+_CREATE = """
+DROP TABLE IF EXISTS complaint_import;
+DROP TABLE IF EXISTS complaint_import_candidate;
+CREATE TEMP TABLE complaint_import (
+    row_no integer, channel varchar(20), ticket varchar(64), received_at timestamptz,
+    township_id bigint, region_path varchar(255), raw_project_name varchar(200), address varchar(255),
+    category varchar(100), content text, status varchar(50), satisfaction varchar(50),
+    project_id bigint, match_state varchar(16), match_method varchar(16), match_score double precision
+);
+CREATE TEMP TABLE complaint_import_candidate (
+    channel varchar(20), ticket varchar(64), project_id bigint, score double precision, method varchar(16)
+);
+"""
+# Stored complaint c joined to imported row t; "improves" = t brings a confident match c lacked.
+_JOIN = "complaint_import t JOIN complaints_complaint c ON c.channel = t.channel AND c.ticket = t.ticket"
+_IMPROVES = "(c.match_state <> 'matched' AND t.match_state = 'matched')"
+_COUNT = f"""
+SELECT count(*), count(*) FILTER (WHERE c.status <> t.status OR c.satisfaction <> t.satisfaction OR {_IMPROVES})
+FROM {_JOIN}
+"""
+_CHANGES = f"""
+INSERT INTO complaints_complaintchange (complaint_id, field, before, after, batch_id, at)
+SELECT c.id, f.field, f.before, f.after, %(batch)s, now()
+FROM {_JOIN}
+CROSS JOIN LATERAL (VALUES
+    ('status', c.status, t.status, c.status <> t.status),
+    ('satisfaction', c.satisfaction, t.satisfaction, c.satisfaction <> t.satisfaction),
+    ('project', '', coalesce(t.project_id::text, ''), {_IMPROVES})
+) AS f(field, before, after, changed)
+WHERE f.changed
+"""
+_IMPROVES_EX = "(complaints_complaint.match_state <> 'matched' AND EXCLUDED.match_state = 'matched')"
+
+
+def _keep_or_take(column: str) -> str:
+    return (
+        f"{column} = CASE WHEN {_IMPROVES_EX} THEN EXCLUDED.{column} ELSE complaints_complaint.{column} END"
+    )
+
+
+_UPSERT = f"""
+INSERT INTO complaints_complaint (
+    channel, ticket, received_at, township_id, region_path, raw_project_name, address, category,
+    content, status, satisfaction, project_id, match_state, match_method, match_score, batch_id,
+    created_at, updated_at)
+SELECT channel, ticket, received_at, township_id, region_path, raw_project_name, address, category,
+    content, status, satisfaction, project_id, match_state, match_method, match_score, %(batch)s, now(), now()
+FROM complaint_import
+ON CONFLICT (channel, ticket) DO UPDATE SET
+    status = EXCLUDED.status, satisfaction = EXCLUDED.satisfaction, updated_at = EXCLUDED.updated_at,
+    {_keep_or_take("project_id")}, {_keep_or_take("region_path")}, {_keep_or_take("match_method")},
+    {_keep_or_take("match_score")}, {_keep_or_take("match_state")}
+WHERE complaints_complaint.status <> EXCLUDED.status
+   OR complaints_complaint.satisfaction <> EXCLUDED.satisfaction
+   OR {_IMPROVES_EX}
+"""
+_DROP_CANDIDATES = f"""
+DELETE FROM complaints_matchcandidate mc USING {_JOIN}
+WHERE mc.complaint_id = c.id AND c.match_state = 'matched'
+"""
+_ADD_CANDIDATES = """
+INSERT INTO complaints_matchcandidate (complaint_id, project_id, score, method)
+SELECT c.id, k.project_id, k.score, k.method
+FROM complaint_import_candidate k
+JOIN complaints_complaint c ON c.channel = k.channel AND c.ticket = k.ticket
+WHERE c.match_state <> 'matched'
+ON CONFLICT (complaint_id, project_id) DO NOTHING
+"""
+# Rows the matcher left pending whose stored complaint a person (or an earlier import) had matched.
+_ALREADY_MATCHED = (
+    f"SELECT t.row_no FROM {_JOIN} WHERE t.match_state <> 'matched' AND c.match_state = 'matched'"
+)
+
+
+class PostgresWriter:
+    def __init__(self, ctx: Context, batch: ImportBatch):
+        self.ctx, self.batch = ctx, batch
+        self.pending: dict[int, Row] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(_CREATE)
+
+    def copy(self, chunk: list[Row]) -> None:
+        """Stream one chunk into the temporary tables (autocommit: the page sees progress)."""
+        with connection.cursor() as cursor:
+            with cursor.copy(f"COPY complaint_import ({_COLUMNS}) FROM STDIN") as copy:
+                for r in chunk:
+                    copy.write_row((
+                        r.number, r.channel, r.ticket, r.received_at, r.township_id, r.region_path,
+                        r.raw_project_name, r.address, r.category, r.content, r.status, r.satisfaction,
+                        r.project_id, r.match_state, r.match_method, r.match_score,
+                    ))  # fmt: skip
+            with cursor.copy("COPY complaint_import_candidate FROM STDIN") as copy:
+                for r in chunk:
+                    for project_id, score, method in r.candidates:
+                        copy.write_row((r.channel, r.ticket, project_id, score, method))
+        for r in chunk:
+            if r.match_state == MatchState.MATCHED:
+                self.ctx.counts.matched += 1
+            else:
+                r.content = ""  # only the report's fields are kept for the rows still pending
+                self.pending[r.number] = r
+
+    @transaction.atomic
+    def merge(self) -> None:
+        params = {"batch": self.batch.pk}
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE complaint_import")
+            cursor.execute(_COUNT)
+            existing, updated = cursor.fetchone()
+            cursor.execute(_ALREADY_MATCHED)
+            matched_before = {number for (number,) in cursor.fetchall()}
+            cursor.execute(_CHANGES, params)
+            cursor.execute(_UPSERT, params)
+            cursor.execute(_DROP_CANDIDATES)
+            cursor.execute(_ADD_CANDIDATES)
+            cursor.execute("DROP TABLE complaint_import; DROP TABLE complaint_import_candidate")
+        counts = self.ctx.counts
+        accepted = counts.total - counts.refused
+        counts.new, counts.updated, counts.unchanged = accepted - existing, updated, existing - updated
+        for number, row in self.pending.items():
+            tally_match(self.ctx, row, MatchState.MATCHED if number in matched_before else row.match_state)

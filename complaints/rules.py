@@ -1,0 +1,196 @@
+"""The monthly complaint rules of seed 000 as pure functions: plain data in, plain data out.
+
+monthly.py gathers the month's counts from the database, calls these, and writes the
+results and the proposed actions in one transaction.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+# --- months -------------------------------------------------------------------------------
+
+
+def parse_month(text: str) -> date:
+    """ "2024-07" → date(2024, 7, 1); raises ValueError with a Chinese message otherwise."""
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"月份格式应为 YYYY-MM，收到“{text}”") from exc
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def shift_month(month: str, delta: int) -> str:
+    first = parse_month(month)
+    index = first.year * 12 + first.month - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """[start, end) of a month in Asia/Shanghai: complaints count by 受理时间 in local time."""
+    first = parse_month(month)
+    nxt = parse_month(shift_month(month, 1))
+    return (
+        datetime(first.year, first.month, 1, tzinfo=SHANGHAI),
+        datetime(nxt.year, nxt.month, 1, tzinfo=SHANGHAI),
+    )
+
+
+def last_day(month: str) -> date:
+    start, end = month_bounds(shift_month(month, 1))
+    return date.fromordinal(start.date().toordinal() - 1)
+
+
+# --- projects: the monthly top N and its streaks -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranked:
+    project_id: int
+    count: int
+    rank: int
+    in_top: bool
+
+
+# Seed 000 §三(三): "每月通报投诉量位居全市投诉量前 50 名的项目" — ties share a rank (1, 2, 2, 4), the
+# top N includes every project ranked ≤ N (so a tie at the edge is all in), and a project
+# with no complaint is never ranked.
+def rank_projects(counts: dict[int, int], size: int) -> list[Ranked]:
+    ordered = sorted(((pid, n) for pid, n in counts.items() if n > 0), key=lambda item: (-item[1], item[0]))
+    ranked: list[Ranked] = []
+    for position, (pid, count) in enumerate(ordered, start=1):
+        rank = ranked[-1].rank if ranked and ranked[-1].count == count else position
+        ranked.append(Ranked(pid, count, rank, rank <= size))
+    return ranked
+
+
+def next_streak(previous_streak: int, in_top: bool) -> int:
+    """Consecutive months in the top N ending this month; `previous_streak` is last month's (0 if out)."""
+    return previous_streak + 1 if in_top else 0
+
+
+# Seed 000 §三(三): "连续 2 个月前 50 名的更换项目经理，连续 3 个月前 50 名的启动更换物业企业程序".
+# One streak proposes each action once, in the month it reaches the threshold; a streak that
+# breaks and starts again reaches it again and proposes again.
+def streak_actions(streak: int, replace_manager_at: int, replace_company_at: int) -> list[str]:
+    kinds = []
+    if streak == replace_manager_at:
+        kinds.append("replace_manager")
+    if streak == replace_company_at:
+        kinds.append("replace_company")
+    return kinds
+
+
+# --- townships: year on year ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TownshipFigures:
+    township_id: int
+    count: int
+    last_year_count: int
+
+
+@dataclass(frozen=True)
+class TownshipResult:
+    township_id: int
+    count: int
+    last_year_count: int
+    rise: int
+    rise_percent: float | None  # None when last year had no complaint: no percentage exists
+    is_up: bool
+    is_highest: bool
+    up_streak: int
+    highest_streak: int
+    actions: tuple[str, ...]
+
+
+def _rise_key(figures: TownshipFigures, measure: str) -> float:
+    """How a rise compares for "上升最高". By percentage, a rise from zero last year is larger
+    than any finite percentage (it is infinite); by count, it is the count itself."""
+    rise = figures.count - figures.last_year_count
+    if measure != "percent":
+        return rise
+    if figures.last_year_count == 0:
+        return math.inf
+    return rise / figures.last_year_count
+
+
+# Seed 000 §三(六): "对每月投诉量同比上升的乡镇（街道），进行工作提醒；对连续 2 个月同比上升最高的乡镇（街道），
+# 乡镇（街道）党（工）委书记在县电视台公开承诺；对连续 3 个月同比上升的镇街，由县专班组织集中谈话。"
+# "上升" is strictly more than the same month last year (a township with none last year and
+# some now has risen). "最高" is the largest rise among the townships that rose; townships
+# tied on it are all highest. Streak actions are proposed once, in the month the streak
+# reaches the number of months, like the project streaks.
+def township_yoy(
+    figures: list[TownshipFigures],
+    previous: dict[int, tuple[int, int]],
+    measure: str = "absolute",
+    commitment_months: int = 2,
+    talk_months: int = 3,
+) -> list[TownshipResult]:
+    """`previous` maps township → (up_streak, highest_streak) of the month before."""
+    rising = [f for f in figures if f.count > f.last_year_count]
+    top = max((_rise_key(f, measure) for f in rising), default=None)
+    results = []
+    for f in sorted(figures, key=lambda f: f.township_id):
+        is_up = f.count > f.last_year_count
+        is_highest = is_up and _rise_key(f, measure) == top
+        prev_up, prev_highest = previous.get(f.township_id, (0, 0))
+        up_streak = prev_up + 1 if is_up else 0
+        highest_streak = prev_highest + 1 if is_highest else 0
+        actions = ["work_reminder"] if is_up else []
+        if highest_streak == commitment_months:
+            actions.append("public_commitment")
+        if up_streak == talk_months:
+            actions.append("concentrated_talk")
+        percent = (
+            None
+            if f.last_year_count == 0
+            else round((f.count - f.last_year_count) * 100 / f.last_year_count, 1)
+        )
+        results.append(
+            TownshipResult(
+                f.township_id,
+                f.count,
+                f.last_year_count,
+                f.count - f.last_year_count,
+                percent,
+                is_up,
+                is_highest,
+                up_streak,
+                highest_streak,
+                tuple(actions),
+            )
+        )
+    return results
+
+
+# --- the campaign target ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    ytd: int
+    ytd_last_year: int
+    change_percent: float | None
+    target_percent: int
+    on_track: bool | None  # None when last year had nothing to compare with
+
+
+# Seed 000 (指导思想): "力争 2024 年“12345·沂水首发”物业领域群众诉求量下降 30%以上" — complaints so far
+# this year against the same months last year; the year is on track while the fall is at least
+# the target ("以上" includes the number itself).
+def target_progress(ytd: int, ytd_last_year: int, target_percent: int) -> TargetProgress:
+    if ytd_last_year == 0:
+        return TargetProgress(ytd, 0, None, target_percent, None)
+    change = round((ytd - ytd_last_year) * 100 / ytd_last_year, 1)
+    return TargetProgress(ytd, ytd_last_year, change, target_percent, change <= -target_percent)

@@ -1,0 +1,51 @@
+"""Thin Celery wrappers: each takes ids and calls one service function."""
+
+from pathlib import Path
+
+from celery import shared_task
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from orgs import jobs
+
+from . import monthly, rules
+from .excel import FileFormatError
+from .importing import run_import, summary_text
+from .models import ImportBatch
+
+
+@shared_task
+def import_complaints(batch_id: int) -> None:
+    batch = ImportBatch.objects.select_related("job", "created_by").get(pk=batch_id)
+    job = batch.job
+    if job is not None:
+        jobs.start(job, message="正在读取并匹配……")
+
+    def progress(done: int, total: int) -> None:
+        if job is not None:
+            job.total = total
+            jobs.advance(job, done)
+
+    try:
+        _, report = run_import(batch, Path(batch.file.path), batch.created_by, progress)
+    except FileFormatError as exc:
+        if job is not None:
+            jobs.fail(job, str(exc))
+        return
+    if job is not None:
+        # The page lists the refused rows; the batch's CSV report has every row that needs attention.
+        refused = [f"第 {r.row} 行 {r.column}：{r.message}" for r in report if r.outcome in ("拒收", "重复")]
+        jobs.finish(job, result={"batch": batch.pk}, row_errors=refused[:500], message=summary_text(batch))
+
+
+@shared_task(expires=6 * 3600)
+def compute_month(campaign_id: int, month: str) -> None:
+    monthly.compute_month(Campaign.objects.get(pk=campaign_id), month)
+
+
+@shared_task(expires=20 * 3600)
+def compute_previous_month() -> None:
+    """Beat, on the 1st: the month before, for every active campaign."""
+    month = rules.shift_month(rules.month_key(timezone.localdate()), -1)
+    for campaign_id in Campaign.objects.filter(is_active=True).values_list("pk", flat=True):
+        compute_month.delay(campaign_id, month)
