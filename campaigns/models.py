@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from orgs.models import Company, Department, Manager, Project, Region
 
-from .querysets import ActionQuerySet, CampaignQuerySet, CategoryQuerySet
+from .querysets import ActionQuerySet, CampaignQuerySet, CategoryQuerySet, SelfCheckQuerySet
 
 
 def default_score_weights() -> dict:
@@ -42,6 +42,14 @@ class Campaign(models.Model):
     jurisdiction = models.ForeignKey(Region, models.PROTECT, related_name="campaigns", verbose_name=_("属地"))
     target = models.TextField(_("工作目标"), blank=True)
     preset = models.CharField(_("来源预设"), max_length=64, blank=True)
+    # Seed 001 附件2 titles each ledger "环境卫生（道路设施…）攻坚行动整治工作台账"; other plans
+    # word it their own way, so the title is a pattern with {campaign} and {category}.
+    ledger_title = models.CharField(
+        _("台账标题"),
+        max_length=200,
+        default="{campaign}整治工作台账",
+        help_text=_("可用 {campaign}、{category}"),
+    )
     is_active = models.BooleanField(_("进行中"), default=True)
 
     # Rule parameters (SPEC.md "Parameters per campaign"; defaults from seed 000).
@@ -76,14 +84,34 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def ledger_heading(self, category: "Category | None" = None) -> str:
+        """The title line of an exported ledger, in the campaign's own wording."""
+        name = (
+            category.name
+            if category is not None
+            else "、".join(c.name for c in self.categories.filter(parent=None))
+        )
+        return self.ledger_title.replace("{campaign}", self.title).replace("{category}", name)
+
 
 class Phase(models.Model):
-    """阶段: 动员部署 → 集中整治 → 督导抽查/回头看 → 巩固提升/总结评估."""
+    """阶段: 动员部署 → 集中整治 → 督导抽查/回头看 → 巩固提升/总结评估.
+
+    Plans write dates loosely ("4月上旬前", "2025 年 1 月 1 日后", "长期坚持"): `dates_text`
+    keeps the plan's words, `start`/`end` the reading used for the timeline; an open end is null.
+    Seed 003 has no phases, only dated deadlines: those are milestones (start == end).
+    """
+
+    class Kind(models.TextChoices):
+        PHASE = "phase", _("阶段")
+        MILESTONE = "milestone", _("时间节点")
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="phases")
     name = models.CharField(_("阶段"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.PHASE)
     start = models.DateField(_("开始"))
-    end = models.DateField(_("结束"))
+    end = models.DateField(_("结束"), null=True, blank=True)
+    dates_text = models.CharField(_("时间（原文）"), max_length=100, blank=True)
     description = models.TextField(_("工作内容"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -110,6 +138,9 @@ class Category(models.Model):
     supporting_units = models.ManyToManyField(
         Department, blank=True, related_name="supported_categories", verbose_name=_("配合单位")
     )
+    # The townships' share, as the plan words it ("各乡镇（街道）政府（办事处）", "崖头街道").
+    local_units = models.CharField(_("属地责任"), max_length=200, blank=True)
+    units_text = models.TextField(_("责任分工（原文）"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
     objects = CategoryQuerySet.as_manager()
@@ -132,6 +163,10 @@ class WorkGroup(models.Model):
     duties = models.TextField(_("职责"), blank=True)
     lead_unit = models.ForeignKey(
         Department, models.SET_NULL, null=True, blank=True, verbose_name=_("牵头单位")
+    )
+    # Seed 004's 專班 is made of units, not named people.
+    member_units = models.ManyToManyField(
+        Department, blank=True, related_name="work_groups", verbose_name=_("成员单位")
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -241,3 +276,35 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.target_name} · {self.period}"
+
+
+class SelfCheck(models.Model):
+    """A filled 自查表 for one project (seed 002 §三; SPEC: every answer "否" becomes a ledger item).
+
+    The questions come from a data file (campaigns/presets/*-selfcheck.json); the form as
+    filled is kept here, question text included, so a later edit of the file never changes it.
+    """
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="self_checks")
+    project = models.ForeignKey(Project, models.PROTECT, related_name="self_checks", verbose_name=_("项目"))
+    template = models.CharField(_("自查表"), max_length=64)
+    # Copied from the project when filled, so scoping is one prefix/equality filter.
+    region_path = models.CharField(max_length=255, db_index=True)
+    company = models.ForeignKey(Company, models.PROTECT, null=True, blank=True, related_name="self_checks")
+    answers = models.JSONField(_("答题"), default=list)
+    filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="self_checks")
+    filled_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    objects = SelfCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("自查表")
+        verbose_name_plural = _("自查表")
+        ordering = ["-filled_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.filled_at:%Y-%m-%d}"
+
+    @property
+    def no_count(self) -> int:
+        return sum(1 for a in self.answers if a.get("answer") == "否")

@@ -42,3 +42,16 @@ class ActionQuerySet(models.QuerySet):
         if scope.kind == ScopeKind.COMPANY:
             return self.filter(company_id=scope.company_id)
         return self.none()
+
+
+class SelfCheckQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SelfCheckQuerySet":
+        """A filled form belongs to its project: the project's township and company see it."""
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind == ScopeKind.REGION:
+            return self.filter(region_path__startswith=scope.region_path)
+        if scope.kind == ScopeKind.COMPANY:
+            return self.filter(company_id=scope.company_id)
+        return self.none()
