@@ -139,7 +139,9 @@ def _ledger(campaign: Campaign, quarter: Quarter) -> dict[str, dict[int, tuple[i
     """Items due in the quarter and how many were closed on or before their deadline, by owner."""
     from ledgers.models import LedgerItem
 
-    due = LedgerItem.objects.filter(campaign=campaign, deadline__gte=quarter.start, deadline__lte=quarter.end)
+    due = LedgerItem.objects.filter(
+        campaign=campaign, deadline__gte=quarter.start, deadline__lte=quarter.end
+    ).exclude(status=LedgerItem.Status.WITHDRAWN)
     on_time = Count("id", filter=Q(closed_at__isnull=False, closed_at__date__lte=F("deadline")))
     result = {}
     for key, column in (

@@ -1,0 +1,133 @@
+"""Small services shared by pages, API, commands and tasks: campaign choice, publication, evaluations."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.actions import Target, complete, propose
+from campaigns.models import Action, Campaign
+from orgs.models import Project
+
+from .models import Publication, QualityEvaluation, ScoreRun
+from .periods import Quarter
+from .quarterly import ScoringError
+
+
+def pick_campaign(slug: str | None) -> Campaign:
+    """The campaign named by slug, or the only active one."""
+    if slug:
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None:
+            raise ScoringError(f"没有标识为“{slug}”的整治行动")
+        return campaign
+    active = list(Campaign.objects.filter(is_active=True)[:2])
+    if len(active) != 1:
+        raise ScoringError("请用 --campaign 指定整治行动" if active else "没有进行中的整治行动")
+    return active[0]
+
+
+def require_task_force(user) -> None:
+    if not (user.is_admin or user.role == user.Role.TASK_FORCE):
+        raise ScoringError("只有专班可以执行此操作")
+
+
+@transaction.atomic
+def publish_quarter(run: ScoreRun, user) -> Publication:
+    """Make a quarter's red/black lists and credit ratings public, stating the data and rules they rest on."""
+    require_task_force(user)
+    summary = run.summary
+    basis = {
+        "computed_at": timezone.localtime(run.computed_at).strftime("%Y-%m-%d %H:%M"),
+        "data": {
+            k: summary.get(k)
+            for k in ("projects", "scored", "surveys", "inspections", "complaints", "items_due")
+        },
+        "rules": {
+            "weights": run.params.get("score_weights"),
+            "list_rule": summary.get("list_rule"),
+            "credit_thresholds": run.params.get("credit_thresholds"),
+            "company_blacklist_share": run.params.get("company_blacklist_share"),
+        },
+    }
+    publication, created = Publication.objects.get_or_create(
+        campaign=run.campaign,
+        kind=Publication.Kind.QUARTER,
+        period=run.quarter,
+        defaults={"run": run, "basis": basis, "published_by": user},
+    )
+    if not created:
+        raise ScoringError(f"{Quarter.parse(run.quarter).label}已公示")
+    return publication
+
+
+@transaction.atomic
+def publish_month(campaign: Campaign, month: str, user) -> Publication:
+    """Publish a month's top-N 通报 computed by complaints/ (its MonthlyRun holds the data and parameters)."""
+    from complaints.models import MonthlyRun
+
+    require_task_force(user)
+    run = MonthlyRun.objects.filter(campaign=campaign, month=month).first()
+    if run is None:
+        raise ScoringError(f"{month} 尚未计算月度排名，不能公示")
+    basis = {
+        "computed_at": timezone.localtime(run.computed_at).strftime("%Y-%m-%d %H:%M"),
+        "data": {
+            "complaints": run.total_complaints,
+            "matched": run.matched_complaints,
+            "ranked": run.ranked_projects,
+        },
+        "rules": {"ranking_size": run.params.get("ranking_size", campaign.ranking_size), **run.params},
+    }
+    publication, created = Publication.objects.get_or_create(
+        campaign=campaign,
+        kind=Publication.Kind.MONTH,
+        period=month,
+        defaults={"basis": basis, "published_by": user},
+    )
+    if not created:
+        raise ScoringError(f"{month} 的通报已公示")
+    return publication
+
+
+@transaction.atomic
+def record_evaluation(campaign: Campaign, project: Project, user, **fields) -> QualityEvaluation:
+    """Record a 服务质量评价; a failed one proposes replacing the company.
+
+    Seed 000 §三(四): "对该企业服务项目开展服务质量评价，评价不合格的，启动更换物业企业程序。"
+    """
+    require_task_force(user)
+    evaluation = QualityEvaluation.objects.create(
+        campaign=campaign, project=project, company=project.company, recorded_by=user, **fields
+    )
+    if not evaluation.passed:
+        period = str(Quarter.containing(evaluation.evaluated_on))
+        propose(
+            campaign,
+            Action.Kind.REPLACE_COMPANY,
+            Target.project(project, project.company),
+            period,
+            "服务质量评价不合格→启动更换物业企业程序（种子000 §三(四)）",
+            {
+                "evaluation_id": evaluation.pk,
+                "evaluated_on": evaluation.evaluated_on.isoformat(),
+                "evaluator": evaluation.evaluator,
+                "note": evaluation.note,
+            },
+        )
+    return evaluation
+
+
+def complete_manager_replacements(project: Project, new_manager) -> list[Action]:
+    """A confirmed 更换项目经理 is done once the project has a different manager.
+
+    Called explicitly when a project's manager changes (see signals.py), so the
+    register records who replaced whom and when, without anyone ticking it off.
+    """
+    done = []
+    pending = Action.objects.filter(
+        project=project, kind=Action.Kind.REPLACE_MANAGER, status=Action.Status.CONFIRMED
+    ).exclude(manager=new_manager)
+    for action in pending:
+        today = timezone.localdate()
+        note = f"项目经理已更换为{new_manager.name}（{today.year}年{today.month}月{today.day}日，系统根据项目经理变更自动办结）"
+        done.append(complete(action, None, note))
+    return done
