@@ -239,6 +239,12 @@ CELERY_BEAT_SCHEDULE["orgs-daily-digest"] = {
     "schedule": crontab(hour=7, minute=30),
     "options": {"expires": 6 * 3600},
 }
+# Seed 000: "每季度开展量化考核" — the quarter just ended, on the 1st of Jan/Apr/Jul/Oct.
+CELERY_BEAT_SCHEDULE["scoring-last-quarter"] = {
+    "task": "scoring.tasks.compute_last_quarter",
+    "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=3, minute=0),
+    "options": {"expires": 20 * 3600},
+}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

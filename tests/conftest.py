@@ -44,7 +44,7 @@ def housing_bureau(county) -> Department:
 @pytest.fixture
 def company_x_org(db) -> Company:
     return Company.objects.create(
-        name="示范物业服务有限公司", credit_code="91371323MA3C4XQ61B", contact="王经理"
+        name="示范物业服务有限公司", credit_code="91371323MA3C4XQ61H", contact="王经理"
     )
 
 
