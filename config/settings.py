@@ -125,7 +125,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "config.password_validation.ContextWordsValidator"},
 ]
+# ASVS 6.2.11: words a password must not contain; region names and their pinyin come from the database.
+PASSWORD_CONTEXT_WORDS = env_list(
+    "PASSWORD_CONTEXT_WORDS", ["wuye", "12345", "zhengzhitong", "zhengzhi", "zzt", "wygl", "password", "admin"]
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

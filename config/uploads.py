@@ -1,0 +1,328 @@
+"""Hostile files in and out: uploads checked by content, spreadsheets checked before parsing, safe exports.
+
+Issue 8 / ASVS 5 (files): "type checked by content, not name; images re-encoded with Pillow";
+"Spreadsheet imports check the zip before parsing (entry count, total and per-entry
+uncompressed size, ratio)"; "Exports neutralise formulas from user data … Control
+characters and over-long cells are cleaned so one bad complaint cannot break a whole export."
+
+Every refusal is an `UnsafeFile` (a ValidationError and a ValueError) with a Chinese message
+that can be shown to the user as is.
+"""
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+CSV = "text/csv"
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+EXCEL_MAX_CELL = 32_767  # Excel's limit on characters in one cell
+CHUNK = 64 * 1024
+
+
+class UnsafeFile(ValidationError, ValueError):  # noqa: N818  (reads as "raise UnsafeFile(…)")
+    """A file refused for safety; the message is Chinese and meant for the user."""
+
+
+# --- Spreadsheets (.xlsx = a zip of XML) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    max_entries: int = 1_000
+    max_total_uncompressed: int = 500 * 1024 * 1024
+    max_entry_uncompressed: int = 300 * 1024 * 1024
+    # Real workbooks compress 5–50×; zip bombs compress 1,000× and more. Small entries are exempt.
+    max_ratio: float = 200.0
+    ratio_floor: int = 1024 * 1024
+
+
+def check_spreadsheet_archive(fileobj: IO[bytes], **limits: Any) -> None:
+    """Refuse an .xlsx whose zip would blow up on opening; leave the file at position 0.
+
+    Declared sizes are checked first (cheap), then every entry is really inflated in chunks,
+    counting bytes, because a crafted zip can declare small sizes and inflate to gigabytes.
+    """
+    bounds = ArchiveLimits(**limits)
+    fileobj.seek(0)
+    if fileobj.read(4) != b"PK\x03\x04":
+        raise UnsafeFile(
+            "文件不是 Excel 工作簿（.xlsx）。如果是旧版 .xls 或 .et 文件，请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+        )
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            entries = archive.infolist()
+            _check_declared(entries, bounds)
+            if "[Content_Types].xml" not in archive.namelist():
+                raise UnsafeFile(
+                    "文件不是 Excel 工作簿（缺少 [Content_Types].xml），请另存为 .xlsx 后再导入。"
+                )
+            _check_inflated(archive, entries, bounds)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+        raise UnsafeFile("Excel 文件已损坏或格式不受支持，请在 Excel/WPS 中另存为 .xlsx 后再导入。") from exc
+    finally:
+        fileobj.seek(0)
+
+
+def _check_declared(entries: list[zipfile.ZipInfo], bounds: ArchiveLimits) -> None:
+    if len(entries) > bounds.max_entries:
+        raise UnsafeFile(
+            f"Excel 文件内部条目过多（{len(entries)} 个，上限 {bounds.max_entries}），拒绝导入。"
+        )
+    total = 0
+    for info in entries:
+        if info.flag_bits & 0x1:
+            raise UnsafeFile("Excel 文件已加密，请取消密码保护后再导入。")
+        _check_entry_size(info.filename, info.file_size, info.compress_size, bounds)
+        total += info.file_size
+        if total > bounds.max_total_uncompressed:
+            raise UnsafeFile("Excel 文件解压后过大，拒绝导入。请拆分为多个文件。")
+
+
+def _check_entry_size(name: str, size: int, compressed: int, bounds: ArchiveLimits) -> None:
+    if size > bounds.max_entry_uncompressed:
+        raise UnsafeFile(f"Excel 文件中的“{name[:60]}”解压后过大，拒绝导入。请拆分为多个文件。")
+    if size > bounds.ratio_floor and size / max(compressed, 1) > bounds.max_ratio:
+        raise UnsafeFile("Excel 文件压缩比异常（疑似压缩炸弹），拒绝导入。")
+
+
+def _check_inflated(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], bounds: ArchiveLimits) -> None:
+    total = 0
+    for info in entries:
+        size = 0
+        with archive.open(info) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                total += len(chunk)
+                _check_entry_size(info.filename, size, info.compress_size, bounds)
+                if total > bounds.max_total_uncompressed:
+                    raise UnsafeFile("Excel 文件解压后过大，拒绝导入。请拆分为多个文件。")
+
+
+# --- Uploads: type by content -------------------------------------------------------------------
+
+# Markers of a document a browser would run as a page or a script, wherever they sit in the file:
+# an image or PDF that carries one is a polyglot.
+ACTIVE_MARKERS = (
+    b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"<?=", b"<iframe", b"<body",
+    b"<object", b"<embed", b"<meta", b"javascript:", b"<%",
+)  # fmt: skip
+PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia")
+SCAN_LIMIT = 50 * 1024 * 1024
+
+
+def _read_all(fileobj: IO[bytes], limit: int = SCAN_LIMIT) -> bytes:
+    fileobj.seek(0)
+    data = fileobj.read(limit + 1)
+    fileobj.seek(0)
+    if len(data) > limit:
+        raise UnsafeFile("文件过大，拒绝上传。")
+    return data
+
+
+def _has_active_content(data: bytes, markers: tuple[bytes, ...] = ACTIVE_MARKERS) -> bool:
+    lowered = data.lower()
+    return any(marker in lowered for marker in markers)
+
+
+def sniff_upload(fileobj: IO[bytes], allowed: set[str] | None = None) -> str:
+    """The file's real content type (image/*, application/pdf, xlsx, text/csv), judged by content only.
+
+    The file name and the browser's Content-Type are never consulted. HTML, SVG, PHP and any
+    file that is also one of those (a polyglot) are refused, as is any type not in `allowed`.
+    """
+    data = _read_all(fileobj)
+    content_type = _detect(data)
+    if content_type is None:
+        raise UnsafeFile("不支持的文件类型：仅接受 JPEG/PNG/WebP/GIF 图片、PDF、Excel（.xlsx）或 CSV 文件。")
+    if allowed is not None and content_type not in allowed:
+        raise UnsafeFile("此处不接受该类型的文件。")
+    return content_type
+
+
+def _detect(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-"):
+        if _has_active_content(data) or _has_active_content(data, PDF_ACTIVE):
+            raise UnsafeFile("PDF 文件包含脚本或嵌入内容，拒绝上传。")
+        return PDF
+    if data.startswith(b"PK\x03\x04"):
+        return XLSX if _is_xlsx(data) else None
+    image_type = _image_type(data)
+    if image_type:
+        if _has_active_content(data):
+            raise UnsafeFile("图片中夹带网页或脚本内容，拒绝上传。")
+        return image_type
+    if _has_active_content(data[:SCAN_LIMIT]):
+        raise UnsafeFile("文件包含网页或脚本内容，拒绝上传。")
+    return CSV if _is_text(data) else None
+
+
+def _is_xlsx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def _image_type(data: bytes) -> str | None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            return IMAGE_TYPES.get(image.format or "")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def reencode_image(fileobj: IO[bytes], max_side: int = 4096) -> tuple[bytes, str]:
+    """Re-encode a photo with Pillow: metadata and anything hidden after the pixels is dropped.
+
+    Returns (bytes, content type). Phone photos are turned upright (EXIF orientation) and
+    shrunk to `max_side`; transparent images stay PNG, everything else becomes JPEG.
+    """
+    sniff_upload(fileobj, allowed=set(IMAGE_TYPES.values()))
+    try:
+        with Image.open(fileobj) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((max_side, max_side))
+            keep_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+            out = io.BytesIO()
+            if keep_alpha:
+                image.convert("RGBA").save(out, "PNG", optimize=True)
+                return out.getvalue(), "image/png"
+            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            return out.getvalue(), "image/jpeg"
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise UnsafeFile("图片无法读取或尺寸过大，拒绝上传。") from exc
+    finally:
+        fileobj.seek(0)
+
+
+# --- Downloads ------------------------------------------------------------------------------------
+
+
+def safe_filename(name: str, default: str = "download") -> str:
+    """A bare file name: no directories (../../etc/passwd → passwd), no control characters or quotes."""
+    base = re.split(r"[/\\]", name)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C" and ch not in '"*:<>?|')
+    base = base.strip().lstrip(".").strip()
+    return base[:150] or default
+
+
+def content_disposition(filename: str, inline: bool = False) -> str:
+    """An RFC 6266 Content-Disposition value: an ASCII fallback plus filename* in UTF-8 (RFC 5987).
+
+    >>> content_disposition("城关街道台账.xlsx")
+    "attachment; filename=\\"____.xlsx\\"; filename*=UTF-8''%E5%9F%8E%E5%85%B3%E8%A1%97%E9%81%93%E5%8F%B0%E8%B4%A6.xlsx"
+    """
+    name = safe_filename(filename)
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in "\\%" else "_" for ch in name)
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+# --- Export cells ------------------------------------------------------------------------------------
+
+# What a spreadsheet program reads as the start of a formula (OWASP "CSV injection"), full-width forms included.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# Characters an .xlsx cannot hold (openpyxl raises IllegalCharacterError on them); tab and newline are kept.
+ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_cell(value: Any) -> Any:
+    """Strip control characters and cap the length at Excel's 32,767; non-strings pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARS.sub("", value)
+    if len(value) > EXCEL_MAX_CELL:
+        value = value[: EXCEL_MAX_CELL - 1] + "…"
+    return value
+
+
+def neutralise_csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will show as text: a leading formula character gets a `'` prefix."""
+    value = clean_cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# xlsxwriter turns "=…" strings into formulas and "http…" into links unless told not to.
+XLSXWRITER_SAFE_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def openpyxl_text_cell(worksheet, value: Any):
+    """A write-only openpyxl cell whose string is stored as text, never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=clean_cell(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
+# What a malformed or hostile workbook raises while openpyxl opens or iterates it. An importer
+# catches these around its row loop and reports `SPREADSHEET_REFUSAL`, never a 500.
+def _spreadsheet_errors() -> tuple[type[BaseException], ...]:
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    return (
+        DefusedXmlException,
+        ParseError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        EOFError,
+        OSError,
+    )
+
+
+SPREADSHEET_REFUSAL = "Excel 文件内容无法读取（文件损坏、含不安全的 XML 或不是标准 .xlsx），请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+
+
+def load_workbook_checked(fileobj: IO[bytes], read_only: bool = True, **limits: Any):
+    """check_spreadsheet_archive, then openpyxl.load_workbook; any parse failure becomes UnsafeFile."""
+    import openpyxl
+
+    check_spreadsheet_archive(fileobj, **limits)
+    try:
+        return openpyxl.load_workbook(fileobj, read_only=read_only, data_only=True)
+    except _spreadsheet_errors() as exc:
+        raise UnsafeFile(SPREADSHEET_REFUSAL) from exc
+
+
+def iter_rows_checked(worksheet, **kwargs: Any):
+    """worksheet.iter_rows(values_only=True) whose read-only parse errors become UnsafeFile."""
+    try:
+        yield from worksheet.iter_rows(values_only=True, **kwargs)
+    except _spreadsheet_errors() as exc:
+        raise UnsafeFile(SPREADSHEET_REFUSAL) from exc
