@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+EVERY_ROLE = {"task_force", "township", "department", "company", "admin"}
 
 
 class ScoringConfig(AppConfig):
@@ -6,4 +9,9 @@ class ScoringConfig(AppConfig):
     verbose_name = "考核评价"
 
     def ready(self) -> None:
+        from orgs.context_processors import register_nav
+
         from . import signals  # noqa: F401 - connects the manager-change hook
+
+        register_nav(_("考核"), "scoring:quarter_list", EVERY_ROLE)
+        register_nav(_("整改措施"), "scoring:action_list", EVERY_ROLE)
