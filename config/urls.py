@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("orgs.api.urls")),
+    path("api/", include("ledgers.api.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("api/", include("scoring.api.urls")),
     path("scoring/", include("scoring.urls")),
     path("public/", include("scoring.public_urls")),

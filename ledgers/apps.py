@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgersConfig(AppConfig):
     name = "ledgers"
     verbose_name = "整治台账"
+
+    def ready(self) -> None:
+        from orgs.context_processors import register_nav
+
+        register_nav(_("台账"), "ledgers:item_list")
+        register_nav(_("整改通知书"), "ledgers:order_list")
