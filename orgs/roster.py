@@ -1,0 +1,348 @@
+"""Loading the project roster (基础信息台账) into the organisation tree.
+
+Seed 001 §三(二): "各区（市）、枣庄高新区物业主管部门牵头对辖区物业服务企业、物业服务项目和物业服务标准等
+物业服务行业基本情况进行全面摸排，建立物业服务管理基础信息台账。"
+
+One row is one project. The import is idempotent by (township, project name):
+a known project is updated with what the row says, a blank cell never wipes a
+value, and missing townships, communities, companies and managers are created.
+A bad row is refused with its row number, column and reason and the others go on.
+A change of company or manager closes the current service spell and opens a new
+one, so `Project.served_by` keeps answering for past months.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .excel import LABELS, RosterRow, RosterSheet
+from .models import Company, Manager, Project, ProjectAlias, ProjectAssignment, Region
+from .validators import normalize_uscc, uscc_problem
+
+ALIAS_SEPARATORS = re.compile(r"[、;；,，/\n]+")
+PHONE = re.compile(r"[0-9+\-()（） ]{7,20}")
+STANDARDS = {
+    **{s: s for s in ("一级", "二级", "三级", "四级", "五级", "星级")},
+    **{f"{n}级": s for n, s in zip("12345", ("一级", "二级", "三级", "四级", "五级"), strict=True)},
+    **{f"{c}星级": "星级" for c in "一二三四五12345"},
+    **{f"{c}星": "星级" for c in "一二三四五12345"},
+}
+
+
+class RowRefused(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+@dataclass
+class RowResult:
+    row: int
+    status: str  # created / updated / unchanged / refused
+    township: str
+    project: str
+    messages: list[str] = field(default_factory=list)
+
+
+STATUS_LABELS = {"created": "新增", "updated": "更新", "unchanged": "未变", "refused": "拒绝"}
+
+
+@dataclass
+class RosterReport:
+    rows: list[RowResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: self.count(status) for status in STATUS_LABELS}
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"第{r.row}行 {'；'.join(r.messages)}" for r in self.rows if r.status == "refused"]
+
+    def summary(self) -> str:
+        c = self.counts
+        return f"新增 {c['created']} 个，更新 {c['updated']} 个，未变 {c['unchanged']} 个，拒绝 {c['refused']} 行"
+
+    def as_dict(self) -> dict:
+        return {"counts": self.counts, "rows": [asdict(r) for r in self.rows]}
+
+
+@dataclass
+class _Row:
+    township: str
+    community: str
+    name: str
+    aliases: list[str]
+    address: str
+    households: int | None
+    company: str
+    credit_code: str
+    manager: str
+    manager_phone: str
+    service_standard: str | None
+
+
+def _households(raw: str, where: str) -> int | None:
+    if not raw:
+        return None
+    text = raw.replace(",", "").replace("，", "").removesuffix("户").strip()
+    if not text.isdigit() or int(text) > 100_000:
+        raise RowRefused("households", f"{where}：“{raw}”不是有效的户数（应为整数）")
+    return int(text)
+
+
+def _standard(raw: str, where: str) -> str | None:
+    if not raw:
+        return None
+    value = STANDARDS.get(raw.replace(" ", ""))
+    if value is None:
+        raise RowRefused("service_standard", f"{where}：“{raw}”不是可选的服务标准（一级至五级、星级）")
+    return value
+
+
+def parse_row(row: RosterRow, sheet: RosterSheet) -> _Row:
+    """Check one row's cells; raises RowRefused with a Chinese reason naming the column."""
+    name, township = row.get("name"), row.get("township")
+    if not name:
+        raise RowRefused("name", f"{sheet.where('name')}：项目名称为空")
+    if not township:
+        raise RowRefused("township", f"{sheet.where('township')}：街道为空")
+    code = normalize_uscc(row.get("credit_code"))
+    if code and (problem := uscc_problem(code)):
+        raise RowRefused("credit_code", f"{sheet.where('credit_code')}：{problem}")
+    phone = row.get("manager_phone")
+    if phone and not PHONE.fullmatch(phone):
+        raise RowRefused("manager_phone", f"{sheet.where('manager_phone')}：“{phone}”不是有效的电话号码")
+    manager, company = row.get("manager"), row.get("company")
+    if code and not company:
+        raise RowRefused("company", f"{sheet.where('company')}：填写了统一社会信用代码，但物业服务企业为空")
+    aliases = [a.strip() for a in ALIAS_SEPARATORS.split(row.get("aliases")) if a.strip()]
+    return _Row(
+        township=township,
+        community=row.get("community"),
+        name=name,
+        aliases=[a for a in dict.fromkeys(aliases) if a != name],
+        address=row.get("address"),
+        households=_households(row.get("households"), sheet.where("households")),
+        company=company,
+        credit_code=code,
+        manager=manager,
+        manager_phone=phone,
+        service_standard=_standard(row.get("service_standard"), sheet.where("service_standard")),
+    )
+
+
+class _Lookups:
+    """Everything the rows may refer to, loaded in a handful of queries and kept current as rows create things."""
+
+    def __init__(self, county: Region, rows: list[_Row]) -> None:
+        self.county = county
+        below = Region.objects.filter(path__startswith=county.path).exclude(pk=county.pk)
+        self.townships = {r.name: r for r in below.filter(level=Region.Level.TOWNSHIP, parent=county)}
+        self.communities = {
+            (r.parent_id, r.name): r
+            for r in below.filter(level=Region.Level.COMMUNITY, parent__parent=county)
+        }
+        names = {r.company for r in rows if r.company}
+        codes = {r.credit_code for r in rows if r.credit_code}
+        companies = list(Company.objects.filter(Q(name__in=names) | Q(credit_code__in=codes)))
+        self.companies_by_name = {c.name: c for c in companies}
+        self.companies_by_code = {c.credit_code: c for c in companies if c.credit_code}
+        self.managers: dict[int, list[Manager]] = {}
+        for m in Manager.objects.filter(company__in=companies):
+            self.managers.setdefault(m.company_id, []).append(m)
+        projects = Project.objects.filter(
+            region_path__startswith=county.path, name__in={r.name for r in rows}
+        )
+        self.projects = {(p.township_id, p.name): p for p in projects.prefetch_related("aliases")}
+
+    def township(self, name: str) -> tuple[Region, bool]:
+        found = self.townships.get(name) or next(
+            (t for n, t in self.townships.items() if re.sub(r"(街道|镇|乡)$", "", n) == name), None
+        )
+        if found:
+            return found, False
+        created = Region.objects.create(name=name, level=Region.Level.TOWNSHIP, parent=self.county)
+        self.townships[name] = created
+        return created, True
+
+    def community(self, township: Region, name: str) -> tuple[Region | None, bool]:
+        if not name:
+            return None, False
+        if found := self.communities.get((township.pk, name)):
+            return found, False
+        created = Region.objects.create(name=name, level=Region.Level.COMMUNITY, parent=township)
+        self.communities[(township.pk, name)] = created
+        return created, True
+
+    def company(self, row: _Row, notes: list[str], where: str) -> Company | None:
+        if not row.company:
+            return None
+        if row.credit_code and (known := self.companies_by_code.get(row.credit_code)):
+            if known.name != row.company:
+                notes.append(f"企业名称与信用代码登记的“{known.name}”不同，已按信用代码匹配")
+            return known
+        company = self.companies_by_name.get(row.company)
+        if company and row.credit_code and company.credit_code and company.credit_code != row.credit_code:
+            raise RowRefused(
+                "credit_code",
+                f"{where}：企业“{company.name}”已登记信用代码{company.credit_code}，与本行不一致",
+            )
+        if company is None:
+            company = Company.objects.create(name=row.company, credit_code=row.credit_code or None)
+            notes.append(f"新建企业“{company.name}”")
+            self.managers[company.pk] = []
+        elif row.credit_code and not company.credit_code:
+            company.credit_code = row.credit_code
+            company.save(update_fields=["credit_code"])
+            notes.append(f"补登企业信用代码{row.credit_code}")
+        self.companies_by_name[company.name] = company
+        if company.credit_code:
+            self.companies_by_code[company.credit_code] = company
+        return company
+
+    def manager(self, company: Company, name: str, phone: str) -> Manager:
+        pool = self.managers.setdefault(company.pk, [])
+        same_name = [m for m in pool if m.name == name]
+        match = next((m for m in same_name if m.phone == phone), None) if phone else None
+        match = match or next((m for m in same_name if not phone or not m.phone), None)
+        if match is None:
+            match = Manager.objects.create(company=company, name=name, phone=phone)
+            pool.append(match)
+        elif phone and not match.phone:
+            match.phone = phone
+            match.save(update_fields=["phone"])
+        return match
+
+
+def _set(project: Project, field_name: str, value, label: str, changes: list[str]) -> None:
+    old = getattr(project, field_name)
+    if value is not None and value != "" and value != old:
+        setattr(project, field_name, value)
+        changes.append(f"{label}：{old if old not in (None, '') else '（空）'} → {value}")
+
+
+def _reassign(project: Project, company: Company | None, manager: Manager | None, is_new: bool) -> None:
+    """Close the current service spell and open one for the new company/manager (served_by stays true)."""
+    if company is None:
+        return
+    today = timezone.localdate()
+    current = None if is_new else project.assignments.filter(end__isnull=True).order_by("-start").first()
+    if (
+        current
+        and current.company_id == company.pk
+        and current.manager_id == (manager.pk if manager else None)
+    ):
+        return
+    if current and current.start >= today:
+        current.company, current.manager = company, manager
+        current.save(update_fields=["company", "manager"])
+        return
+    if current:
+        current.end = today - timedelta(days=1)
+        current.save(update_fields=["end"])
+    ProjectAssignment.objects.create(project=project, company=company, manager=manager, start=today)
+
+
+def _apply(row: _Row, lookups: _Lookups, sheet: RosterSheet, result: RowResult) -> None:
+    notes = result.messages
+    # The company first: it is the only step that can still refuse the row, before anything is created.
+    company = lookups.company(row, notes, sheet.where("credit_code"))
+    township, created = lookups.township(row.township)
+    if created:
+        notes.append(f"新建街道/乡镇“{township.name}”")
+    result.township = township.name
+    community, created = lookups.community(township, row.community)
+    if created:
+        notes.append(f"新建社区“{community.name}”")
+    manager = lookups.manager(company, row.manager, row.manager_phone) if company and row.manager else None
+    project = lookups.projects.get((township.pk, row.name))
+    is_new = project is None
+    project = project or Project(name=row.name, township=township)
+    changes: list[str] = []
+    _set(project, "community", community, LABELS["community"], changes)
+    _set(project, "address", row.address, LABELS["address"], changes)
+    _set(project, "households", row.households, LABELS["households"], changes)
+    _set(project, "service_standard", row.service_standard, LABELS["service_standard"], changes)
+    _set(project, "company", company, LABELS["company"], changes)
+    _set(project, "manager", manager, LABELS["manager"], changes)
+    if is_new or changes:
+        project.save()
+        lookups.projects[(township.pk, project.name)] = project
+        _reassign(project, project.company, project.manager, is_new)
+    known = set() if is_new else {a.name for a in project.aliases.all()}
+    new_aliases = [a for a in row.aliases if a not in known]
+    ProjectAlias.objects.bulk_create([ProjectAlias(project=project, name=a) for a in new_aliases])
+    if new_aliases:
+        changes.append(f"新增别名：{'、'.join(new_aliases)}")
+    result.status = "created" if is_new else "updated" if changes else "unchanged"
+    if not is_new:
+        notes.extend(changes)
+
+
+def import_roster(
+    sheet: RosterSheet,
+    county: Region,
+    *,
+    dry_run: bool = False,
+    check_visible_to=None,
+    progress: Callable[[int], None] | None = None,
+) -> RosterReport:
+    """Import every row; with `dry_run` the same work is done and rolled back, as a preview.
+
+    `check_visible_to` (a user) re-checks that every project touched is inside that user's
+    scope before anything is kept — the import must never write outside it.
+    """
+    report = RosterReport()
+    parsed: list[tuple[RosterRow, _Row | RowRefused]] = []
+    for raw in sheet.rows:
+        try:
+            parsed.append((raw, parse_row(raw, sheet)))
+        except RowRefused as refused:
+            parsed.append((raw, refused))
+    with transaction.atomic():
+        lookups = _Lookups(county, [p for _raw, p in parsed if isinstance(p, _Row)])
+        seen: dict[tuple[str, str], int] = {}
+        for index, (raw, row) in enumerate(parsed):
+            report.rows.append(_import_one(raw, row, lookups, sheet, seen))
+            if progress and index % 100 == 99:
+                progress(index + 1)
+        if check_visible_to is not None:
+            _recheck_scope(lookups, check_visible_to)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_one(raw: RosterRow, row, lookups: _Lookups, sheet: RosterSheet, seen: dict) -> RowResult:
+    result = RowResult(raw.number, "refused", raw.get("township"), raw.get("name"))
+    if isinstance(row, RowRefused):
+        result.messages = [row.message]
+        return result
+    key = (re.sub(r"(街道|镇|乡)$", "", row.township), row.name)
+    if key in seen:
+        result.messages = [
+            f"{sheet.where('name')}：与第{seen[key]}行重复（同一街道下项目名称相同），本行未导入"
+        ]
+        return result
+    seen[key] = raw.number
+    try:
+        with transaction.atomic():
+            _apply(row, lookups, sheet, result)
+    except RowRefused as refused:
+        result.status, result.messages = "refused", [refused.message]
+    return result
+
+
+def _recheck_scope(lookups: _Lookups, user) -> None:
+    ids = [p.pk for p in lookups.projects.values()]
+    if Project.objects.visible_to(user).filter(pk__in=ids).count() != len(ids):
+        raise PermissionError("导入的项目超出了您的管辖范围，已全部撤销。")
