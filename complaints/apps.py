@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = "12345诉求"
+
+    def ready(self) -> None:
+        from orgs.context_processors import register_nav
+
+        register_nav(_("诉求"), "complaints:list")
+        register_nav(_("月度排名"), "complaints:ranking")

@@ -249,6 +249,11 @@ class MonthlyRanking(models.Model):
     def __str__(self) -> str:
         return f"{self.month} #{self.rank} {self.project_id}"
 
+    @property
+    def change(self) -> int:
+        """较上月: this month's count minus last month's."""
+        return self.count - self.previous_count
+
 
 class TownshipMonth(models.Model):
     """A township's complaints in a month against the same month last year (seed 000 §三(六))."""

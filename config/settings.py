@@ -250,6 +250,12 @@ CELERY_BEAT_SCHEDULE["scoring-last-quarter"] = {
     "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=3, minute=0),
     "options": {"expires": 20 * 3600},
 }
+# Seed 000: "每月通报投诉量位居…前 50 名的项目" — the month just ended, on the 1st.
+CELERY_BEAT_SCHEDULE["complaints-previous-month"] = {
+    "task": "complaints.tasks.compute_previous_month",
+    "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    "options": {"expires": 20 * 3600},
+}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,131 @@
+"""What the ranking and township pages show, gathered from scoped querysets (views stay short)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from campaigns.models import Action, Campaign
+from orgs.models import Project, Region
+
+from . import rules
+from .models import Complaint, MonthlyRanking, MonthlyRun, TownshipMonth
+from .monthly import KINDS
+
+TREND_MONTHS = 6
+TREND_PROJECTS = 10
+
+
+def ledger_item_for(complaint: Complaint):
+    from ledgers.models import LedgerItem
+
+    from .workflow import ledger_ref
+
+    return LedgerItem.objects.filter(source_ref=ledger_ref(complaint)).first()
+
+
+def projects_by_township(user, township_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
+    """The projects a reviewer may pick, per township on the page (one query)."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    rows = (
+        Project.objects.visible_to(user)
+        .filter(township_id__in=township_ids)
+        .values_list("township_id", "pk", "name")
+    )
+    for township_id, pk, name in rows.order_by("name"):
+        found.setdefault(township_id, []).append((pk, name))
+    return found
+
+
+def choose_campaign(user, slug: str | None) -> Campaign | None:
+    campaigns = Campaign.objects.visible_to(user).select_related("jurisdiction")
+    if slug:
+        return campaigns.filter(slug=slug).first()
+    return campaigns.filter(is_active=True).first() or campaigns.first()
+
+
+def choose_month(campaign: Campaign, month: str | None) -> str | None:
+    """The asked month if it parses, else the latest computed month of the campaign."""
+    if month:
+        try:
+            rules.parse_month(month)
+            return month
+        except ValueError:
+            return None
+    return MonthlyRun.objects.filter(campaign=campaign).values_list("month", flat=True).first()
+
+
+def top_rows(user, campaign: Campaign, month: str):
+    return (
+        MonthlyRanking.objects.visible_to(user)
+        .filter(campaign=campaign, month=month, in_top=True)
+        .select_related("project", "township", "company", "manager")
+        .order_by("rank", "project__name")
+    )
+
+
+def trend(user, campaign: Campaign, month: str, rows: list[MonthlyRanking]) -> dict:
+    """Counts of this month's leading projects over the last months, for the chart."""
+    months = [rules.shift_month(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    leaders = rows[:TREND_PROJECTS]
+    counts = {
+        (pid, m): n
+        for pid, m, n in MonthlyRanking.objects.visible_to(user)
+        .filter(campaign=campaign, month__in=months, project_id__in=[r.project_id for r in leaders])
+        .values_list("project_id", "month", "count")
+    }
+    return {
+        "labels": months,
+        "series": [
+            {"label": r.project.name, "data": [counts.get((r.project_id, m), 0) for m in months]}
+            for r in leaders
+        ],
+    }
+
+
+def month_actions(user, campaign: Campaign, month: str):
+    return (
+        Action.objects.visible_to(user)
+        .filter(campaign=campaign, period=month, kind__in=KINDS)
+        .order_by("kind", "target_name")
+    )
+
+
+@dataclass
+class TownshipYear:
+    labels: list[str]
+    this_year: list[int]
+    last_year: list[int]
+
+
+def township_year(township: Region, year: int) -> TownshipYear:
+    """Complaints per month of a year and the year before, by 受理时间 in Shanghai (one query)."""
+    start, _ = rules.month_bounds(f"{year - 1}-01")
+    _, end = rules.month_bounds(f"{year}-12")
+    rows = (
+        Complaint.objects.filter(township=township, received_at__gte=start, received_at__lt=end)
+        .annotate(m=TruncMonth("received_at", tzinfo=rules.SHANGHAI))
+        .values("m")
+        .annotate(n=Count("id"))
+        .values_list("m", "n")
+    )
+    counts = {rules.month_key(m.date() if hasattr(m, "date") else m): n for m, n in rows}
+    return TownshipYear(
+        labels=[f"{m}月" for m in range(1, 13)],
+        this_year=[counts.get(f"{year}-{m:02d}", 0) for m in range(1, 13)],
+        last_year=[counts.get(f"{year - 1}-{m:02d}", 0) for m in range(1, 13)],
+    )
+
+
+def township_months(user, campaign: Campaign, township: Region, limit: int = 12):
+    return (
+        TownshipMonth.objects.visible_to(user)
+        .filter(campaign=campaign, township=township)
+        .order_by("-month")[:limit]
+    )
+
+
+def township_actions(user, campaign: Campaign, township: Region):
+    return Action.objects.visible_to(user).filter(
+        campaign=campaign, kind__in=KINDS, target_type=Action.TargetType.TOWNSHIP, target_id=township.pk
+    )

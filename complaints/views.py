@@ -1,0 +1,148 @@
+"""Complaint pages. Scope first: every object comes through visible_to; moves go through workflow."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from orgs.models import Project
+
+from . import pages, tasks, workflow
+from .filters import ComplaintFilter
+from .forms import ImportForm, ResolveForm
+from .importing import create_batch, previous_import_of_same_file
+from .models import Complaint, ImportBatch
+
+PAGE_SIZE = 25
+REVIEW_PAGE = 20
+
+
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    complaints = Complaint.objects.visible_to(request.user).select_related("township", "project")
+    filterset = ComplaintFilter(request.GET, queryset=complaints, request=request)
+    context = {
+        "filter": filterset,
+        "page": _page(request, filterset.qs),
+        "can_import": workflow.can_import(request.user),
+    }
+    context["can_review"] = workflow.can_review(request.user)
+    template = "complaints/_complaint_rows.html" if request.htmx else "complaints/complaint_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(
+        Complaint.objects.visible_to(request.user).select_related("township", "project", "batch"), pk=pk
+    )
+    context = {
+        "complaint": complaint,
+        "changes": complaint.changes.select_related("by", "batch"),
+        "candidates": complaint.candidates.select_related("project"),
+        "ledger_item": pages.ledger_item_for(complaint),
+        "can_review": workflow.can_review(request.user),
+    }
+    return render(request, "complaints/complaint_detail.html", context)
+
+
+@login_required
+@require_POST
+def complaint_to_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=pk)
+    try:
+        item = workflow.to_ledger_item(complaint, request.user)
+    except workflow.ComplaintError as exc:
+        messages.error(request, str(exc))
+        return redirect("complaints:detail", pk=pk)
+    messages.success(request, f"已转为台账问题（工单 {complaint.ticket}）")
+    return redirect("ledgers:item_detail", pk=item.pk)
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    if not workflow.can_import(request.user):
+        raise PermissionDenied("只有专班可以导入诉求")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = create_batch(request.user, form.cleaned_data["channel"], upload.name, upload=upload)
+        earlier = previous_import_of_same_file(batch)
+        if earlier is not None:
+            messages.info(
+                request, f"该文件已于 {earlier.created_at:%Y年%-m月%-d日} 导入过，重复导入不会新增诉求"
+            )
+        transaction.on_commit(lambda: tasks.import_complaints.delay(batch.pk))
+        return redirect(f"{request.path}?batch={batch.pk}")
+    batches = ImportBatch.objects.visible_to(request.user).select_related("created_by", "job")
+    current = (
+        batches.filter(pk=request.GET.get("batch")).first()
+        if request.GET.get("batch", "").isdigit()
+        else None
+    )
+    return render(
+        request,
+        "complaints/import.html",
+        {"form": form, "page": _page(request, batches), "current": current},
+    )
+
+
+@login_required
+def batch_report(request: HttpRequest, pk: int) -> FileResponse:
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+    if not batch.report:
+        raise Http404("该批次没有报告")
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=f"诉求导入报告-{batch.pk}.csv")
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not workflow.can_review(request.user):
+        raise PermissionDenied("您的角色不能确认诉求对应的项目")
+    pending = (
+        Complaint.objects.visible_to(request.user)
+        .pending()
+        .select_related("township")
+        .prefetch_related("candidates__project")
+        .order_by("township_id", "raw_project_name", "pk")
+    )
+    page = _page(request, pending, REVIEW_PAGE)
+    township_projects = pages.projects_by_township(request.user, {c.township_id for c in page})
+    return render(
+        request,
+        "complaints/review.html",
+        {"page": page, "township_projects": township_projects, "total": page.paginator.count},
+    )
+
+
+@login_required
+@require_POST
+def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("请选择项目", status=400)
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=form.cleaned_data["project"])
+    try:
+        settled = workflow.resolve(complaint, project, request.user, form.cleaned_data["save_alias"])
+    except workflow.ComplaintError as exc:
+        return render(
+            request, "complaints/_review_done.html", {"complaint": complaint, "error": str(exc)}, status=409
+        )
+    context = {
+        "complaint": complaint,
+        "project": project,
+        "others": [pk for pk in settled if pk != complaint.pk],
+    }
+    if request.htmx:
+        return render(request, "complaints/_review_done.html", context)
+    messages.success(request, f"工单 {complaint.ticket} 已匹配到 {project.name}")
+    return redirect("complaints:review")

@@ -1,0 +1,124 @@
+"""Importing exports: encodings, dates, idempotence, changes, duplicates and refused rows."""
+
+from datetime import datetime
+
+from complaints.models import Complaint, ComplaintChange, ImportBatch
+from complaints.rules import SHANGHAI
+
+from .conftest import do_import, row, write_csv, write_xlsx
+
+
+def test_a_gb18030_csv_is_read_with_its_chinese_intact(projects, export_dir):
+    path = write_csv(export_dir / "gbk.csv", [row("T1", name="阳光花园小区")], encoding="gb18030")
+    batch = do_import(path)
+    complaint = Complaint.objects.get(ticket="T1")
+    assert batch.new_count == 1
+    assert complaint.raw_project_name == "阳光花园小区" and complaint.content == "电梯故障"
+    assert complaint.project == projects["a"] and complaint.match_state == "matched"
+
+
+def test_a_utf8_csv_with_bom_finds_its_first_header(projects, export_dir):
+    path = write_csv(export_dir / "bom.csv", [row("T1")], encoding="utf-8-sig")
+    assert do_import(path).new_count == 1
+    assert Complaint.objects.get(ticket="T1").township.name == "城关街道"
+
+
+def test_an_xlsx_with_excel_serial_dates_and_a_title_row_is_imported_in_shanghai_time(projects, export_dir):
+    # 45476.5 is 2024-07-03 12:00; 45477 is 2024-07-04 00:00
+    rows = [row("S1", when=45476.5), row("S2", when=45477), row("S3", when=datetime(2024, 7, 5, 8, 30))]
+    path = write_xlsx(export_dir / "serial.xlsx", rows, title="12345热线工单导出（2024年7月）")
+    batch = do_import(path)
+    assert batch.new_count == 3
+    got = {c.ticket: c.received_at.astimezone(SHANGHAI) for c in Complaint.objects.all()}
+    assert got["S1"] == datetime(2024, 7, 3, 12, 0, tzinfo=SHANGHAI)
+    assert got["S2"] == datetime(2024, 7, 4, 0, 0, tzinfo=SHANGHAI)
+    assert got["S3"] == datetime(2024, 7, 5, 8, 30, tzinfo=SHANGHAI)
+
+
+def test_the_date_forms_real_exports_use_are_all_understood(projects, export_dir):
+    forms = ["2024-07-03 09:12:00", "2024/7/3 9:12", "2024年7月3日", "2024.07.03"]
+    path = write_csv(export_dir / "dates.csv", [row(f"D{i}", when=w) for i, w in enumerate(forms)])
+    assert do_import(path).new_count == 4
+    days = {c.received_at.astimezone(SHANGHAI).date().isoformat() for c in Complaint.objects.all()}
+    assert days == {"2024-07-03"}
+
+
+def test_header_synonyms_are_recognised(projects, export_dir):
+    header = ["工单号", "来电时间", "属地", "小区", "地址", "类别", "内容", "状态", "回访满意度"]
+    path = write_csv(export_dir / "syn.csv", [row("Y1")], header=header)
+    assert do_import(path).new_count == 1
+    assert Complaint.objects.get(ticket="Y1").satisfaction == "满意"
+
+
+def test_the_same_file_twice_adds_nothing(projects, export_dir):
+    path = write_csv(export_dir / "m7.csv", [row("T1"), row("T2", name="东湖家园", township="东城街道")])
+    do_import(path)
+    again = do_import(path)
+    assert (again.new_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
+    assert Complaint.objects.count() == 2 and ComplaintChange.objects.count() == 0
+
+
+def test_a_later_export_with_a_changed_status_updates_and_records_the_change(projects, export_dir):
+    do_import(write_csv(export_dir / "a.csv", [row("T1", status="办理中", satisfaction="")]))
+    later = do_import(write_csv(export_dir / "b.csv", [row("T1", status="已办结", satisfaction="不满意")]))
+    assert (later.new_count, later.updated_count) == (0, 1)
+    complaint = Complaint.objects.get(ticket="T1")
+    assert (complaint.status, complaint.satisfaction) == ("已办结", "不满意")
+    changes = {(c.field, c.before, c.after, c.batch_id) for c in complaint.changes.all()}
+    assert changes == {("status", "办理中", "已办结", later.pk), ("satisfaction", "", "不满意", later.pk)}
+
+
+def test_a_duplicate_ticket_in_one_file_keeps_the_first_row_and_reports_the_later(projects, export_dir):
+    path = write_csv(
+        export_dir / "dup.csv", [row("T1", status="办理中"), row("T2"), row("T1", status="已办结")]
+    )
+    batch = do_import(path)
+    assert (batch.new_count, batch.duplicate_count, batch.refused_count) == (2, 1, 1)
+    assert Complaint.objects.get(ticket="T1").status == "办理中"
+    report = batch.report.read().decode("utf-8-sig")
+    assert "4,T1,重复,工单编号,工单编号在文件中重复，以第 2 行为准，本行忽略" in report
+
+
+def test_bad_rows_are_refused_with_row_column_and_reason_and_the_rest_go_on(projects, export_dir):
+    rows = [
+        row(""),  # row 2: no ticket
+        row("B2", when=""),  # row 3: no date
+        row("B3", when="上周三"),  # row 4: unreadable date
+        row("B4", township="西城街道"),  # row 5: not a township of this county
+        row("OK"),  # row 6
+    ]
+    batch = do_import(write_csv(export_dir / "bad.csv", rows))
+    assert (batch.total_rows, batch.new_count, batch.refused_count) == (5, 1, 4)
+    report = batch.report.read().decode("utf-8-sig")
+    for expected in (
+        "2,,拒收,工单编号,缺少工单编号",
+        "3,B2,拒收,受理时间,缺少受理时间",
+        "4,B3,拒收,受理时间,无法识别的受理时间“上周三”",
+        "5,B4,拒收,所属镇街,所属镇街“西城街道”不在本辖区",
+    ):
+        assert expected in report
+
+
+def test_a_township_officer_cannot_import_rows_of_another_township(projects, township_a, export_dir):
+    path = write_csv(export_dir / "mixed.csv", [row("A1"), row("B1", township="东城街道", name="东湖家园")])
+    batch = do_import(path, user=township_a)
+    assert batch.new_count == 1 and batch.refused_count == 1
+    assert list(Complaint.objects.values_list("ticket", flat=True)) == ["A1"]
+
+
+def test_a_file_without_the_required_columns_fails_with_a_chinese_message(projects, export_dir):
+    import pytest
+
+    from complaints.excel import FileFormatError
+
+    path = write_csv(export_dir / "wrong.csv", [["x", "y"]], header=["姓名", "电话"])
+    with pytest.raises(FileFormatError, match="找不到表头"):
+        do_import(path)
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
+
+
+def test_match_rate_and_pending_counts_are_recorded_on_the_batch(projects, export_dir):
+    rows = [row("M1"), row("M2", name="不存在的小区"), row("M3", name="东湖家园", township="东城街道")]
+    batch = do_import(write_csv(export_dir / "rate.csv", rows))
+    assert (batch.matched_count, batch.unmatched_count) == (2, 1)
+    assert batch.match_rate == 66.7
