@@ -21,4 +21,8 @@ urlpatterns = [
     path("api/", include("scoring.api.urls")),
     path("scoring/", include("scoring.urls")),
     path("public/", include("scoring.public_urls")),
+    path("api/", include("ledgers.api.urls")),
+    path("ledgers/", include("ledgers.urls")),
+    path("api/", include("campaigns.api.urls")),
+    path("campaigns/", include("campaigns.urls")),
 ]
