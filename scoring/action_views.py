@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import actions as register
 from campaigns.models import Action
+from config.uploads import content_disposition
 from orgs.views import paginate
 
 from . import excel
@@ -98,7 +99,7 @@ def action_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = 'attachment; filename="actions.xlsx"'
+    response["Content-Disposition"] = content_disposition("整改措施登记.xlsx")
     return response
 
 

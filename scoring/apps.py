@@ -10,8 +10,12 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from orgs.context_processors import register_nav
+        from orgs.demo import DEMO_STEPS
 
         from . import signals  # noqa: F401 - connects the manager-change hook
 
         register_nav(_("考核"), "scoring:quarter_list", EVERY_ROLE)
         register_nav(_("整改措施"), "scoring:action_list", EVERY_ROLE)
+        # After campaigns, ledgers and complaints (INSTALLED_APPS order), so their demo data is scored.
+        if "scoring.demo.populate" not in DEMO_STEPS:
+            DEMO_STEPS.append("scoring.demo.populate")

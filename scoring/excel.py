@@ -11,10 +11,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import Workbook
 
 from campaigns.models import Campaign
+from config.uploads import UnsafeFile, iter_rows_checked, load_workbook_checked, openpyxl_text_cell
 from orgs.models import Project, ProjectAlias, Region
 
 from .models import InspectionScore, SatisfactionSurvey
@@ -79,20 +79,23 @@ def _header_map(row: tuple, kind: str) -> dict[str, int] | None:
 def read_rows(data: bytes, kind: str) -> tuple[list[tuple[int, dict]], int]:
     """Rows of the first sheet as (Excel row number, {field: raw value}) after the header row."""
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise ImportFileError("无法读取该文件，请上传 Excel（.xlsx）文件") from exc
+        sheet = load_workbook_checked(io.BytesIO(data)).worksheets[0]
+    except UnsafeFile as exc:
+        raise ImportFileError(str(exc)) from exc
     rows, header, header_row = [], None, 0
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if header is None:
-            header = _header_map(row, kind)
-            header_row = number
-            if header is None and number >= 10:
-                break
-            continue
-        if all(c is None or str(c).strip() == "" for c in row):
-            continue
-        rows.append((number, {k: (row[i] if i < len(row) else None) for k, i in header.items()}))
+    try:
+        for number, row in enumerate(iter_rows_checked(sheet), start=1):
+            if header is None:
+                header = _header_map(row, kind)
+                header_row = number
+                if header is None and number >= 10:
+                    break
+                continue
+            if all(c is None or str(c).strip() == "" for c in row):
+                continue
+            rows.append((number, {k: (row[i] if i < len(row) else None) for k, i in header.items()}))
+    except UnsafeFile as exc:
+        raise ImportFileError(str(exc)) from exc
     if header is None:
         wanted = "、".join(LABEL[k] for k in KINDS[kind])
         raise ImportFileError(f"前10行中找不到表头，需要列：{wanted}")
@@ -107,6 +110,8 @@ def _number(value, column: str, row: int, errors: list[RowError], integer: bool 
     try:
         number = Decimal(text)
     except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
         errors.append(RowError(row, column, f"“{value}”不是数字"))
         return None
     if integer and (number != number.to_integral_value() or number <= 0):
@@ -211,22 +216,14 @@ def _save(campaign: Campaign, period: str, kind: str, valid: dict, user, result:
     result.created, result.updated = len(new), len(changed)
 
 
-def cell(sheet, value):
-    """A write-only cell; strings that Excel would read as a formula stay text."""
-    c = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        c.data_type = "s"
-    return c
-
-
 def workbook_bytes(sheets: list[tuple[str, list[str], "iter"]]) -> bytes:
     """Write (title, header, rows) sheets in write-only mode and return the .xlsx bytes."""
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append([cell(sheet, h) for h in header])
+        sheet.append([openpyxl_text_cell(sheet, h) for h in header])
         for row in rows:
-            sheet.append([cell(sheet, v) for v in row])
+            sheet.append([openpyxl_text_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

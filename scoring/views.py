@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.uploads import content_disposition
 from orgs.views import paginate
 
 from . import excel
@@ -139,7 +140,7 @@ def quarter_export(request: HttpRequest, slug: str, quarter: str) -> HttpRespons
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="assessment-{run.quarter}.xlsx"'
+    response["Content-Disposition"] = content_disposition(f"季度考核-{run.quarter}.xlsx")
     return response
 
 
