@@ -1,0 +1,267 @@
+"""Complaint pages and API: each role sees its own scope, and moves go through workflow."""
+
+from datetime import datetime
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from complaints.models import Complaint, ImportBatch, MatchCandidate, MonthlyRanking
+from complaints.monthly import compute_month
+from complaints.rules import SHANGHAI
+from orgs.models import ProjectAlias
+
+from .conftest import do_import, row, write_csv
+
+
+def make(project, ticket, township=None, state="matched", name=""):
+    township = township or project.township
+    return Complaint.objects.create(
+        ticket=ticket, received_at=datetime(2024, 7, 3, 9, tzinfo=SHANGHAI), township=township,
+        region_path=project.region_path if state == "matched" else township.path,
+        project=project if state == "matched" else None, match_state=state, raw_project_name=name or project.name,
+        content="楼道灯坏了",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def complaints(projects):
+    return {key: make(p, f"T-{key}") for key, p in projects.items()}
+
+
+def tickets(response) -> set[str]:
+    return {c.ticket for c in response.context["page"]}
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "expected"),
+    [
+        ("task_force", {"T-a", "T-b", "T-y"}),
+        ("township_a", {"T-a"}),
+        ("township_b", {"T-b", "T-y"}),
+        ("company_x", {"T-a", "T-b"}),
+        ("company_y", {"T-y"}),
+    ],
+)
+def test_the_complaint_list_shows_only_the_viewers_scope(
+    request, client_for, complaints, user_fixture, expected
+):
+    user = request.getfixturevalue(user_fixture)
+    response = client_for(user).get(reverse("complaints:list"))
+    assert response.status_code == 200 and tickets(response) == expected
+
+
+def test_the_complaint_list_runs_a_fixed_number_of_queries(
+    client_for, task_force, projects, django_assert_max_num_queries
+):
+    for i in range(30):
+        make(projects["a"], f"Q{i}")
+    client = client_for(task_force)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("complaints:list")).status_code == 200
+
+
+def test_filters_and_search_narrow_the_list(client_for, task_force, complaints, projects):
+    client = client_for(task_force)
+    by_township = client.get(reverse("complaints:list"), {"township": projects["b"].township_id})
+    assert tickets(by_township) == {"T-b", "T-y"}
+    assert tickets(client.get(reverse("complaints:list"), {"q": "T-y"})) == {"T-y"}
+    assert tickets(client.get(reverse("complaints:list"), {"month": "2024-08"})) == set()
+    assert len(tickets(client.get(reverse("complaints:list"), {"month": "2024-07"}))) == 3
+
+
+def test_a_township_officer_gets_404_for_another_townships_complaint(client_for, township_a, complaints):
+    client = client_for(township_a)
+    assert client.get(reverse("complaints:detail", args=[complaints["a"].pk])).status_code == 200
+    assert client.get(reverse("complaints:detail", args=[complaints["b"].pk])).status_code == 404
+
+
+def test_a_company_gets_404_for_another_companys_complaint(client_for, company_y, complaints):
+    assert (
+        client_for(company_y).get(reverse("complaints:detail", args=[complaints["a"].pk])).status_code == 404
+    )
+
+
+def test_the_api_lists_only_the_viewers_complaints(client_for, township_b, complaints):
+    data = client_for(township_b).get("/api/complaints/").json()
+    assert {c["ticket"] for c in data["results"]} == {"T-b", "T-y"}
+    assert client_for(township_b).get(f"/api/complaints/{complaints['a'].pk}/").status_code == 404
+
+
+def test_the_import_page_queues_the_file_and_shows_the_batch(client_for, task_force, projects, tmp_path):
+    path = write_csv(tmp_path / "july.csv", [row("U1")])
+    upload = SimpleUploadedFile("july.csv", path.read_bytes(), content_type="text/csv")
+    client = client_for(task_force)
+    with mock.patch("complaints.tasks.import_complaints.delay") as delay:
+        with mock.patch("django.db.transaction.on_commit", side_effect=lambda fn: fn()):
+            response = client.post(reverse("complaints:import"), {"file": upload, "channel": "12345"})
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and delay.call_args.args == (batch.pk,)
+    assert batch.file_name == "july.csv" and batch.job.created_by == task_force
+
+
+def test_the_import_task_runs_the_file_and_finishes_the_job(client_for, task_force, projects, tmp_path):
+    from complaints import tasks
+    from complaints.importing import create_batch
+
+    path = write_csv(tmp_path / "july.csv", [row("U1"), row("")])
+    upload = SimpleUploadedFile("july.csv", path.read_bytes())
+    batch = create_batch(task_force, "12345", "july.csv", upload=upload)
+    tasks.import_complaints(batch.pk)
+    batch.refresh_from_db()
+    assert batch.new_count == 1 and batch.job.status == "done"
+    assert batch.job.row_errors == ["第 3 行 工单编号：缺少工单编号"]
+    report = client_for(task_force).get(reverse("complaints:batch_report", args=[batch.pk]))
+    assert report.status_code == 200 and "缺少工单编号" in b"".join(report.streaming_content).decode(
+        "utf-8-sig"
+    )
+
+
+def test_township_officers_and_companies_cannot_import(client_for, township_a, company_x):
+    assert client_for(township_a).get(reverse("complaints:import")).status_code == 403
+    assert client_for(company_x).get(reverse("complaints:import")).status_code == 403
+
+
+def test_a_batch_report_of_another_township_is_404(client_for, township_a, township_b, projects, tmp_path):
+    batch = do_import(write_csv(tmp_path / "a.csv", [row("A1")]), user=township_a)
+    assert client_for(township_b).get(reverse("complaints:batch_report", args=[batch.pk])).status_code == 404
+
+
+def test_resolving_from_the_queue_saves_an_alias_and_settles_the_same_spelling(
+    client_for, task_force, projects, tmp_path
+):
+    path = write_csv(
+        tmp_path / "m.csv", [row("R1", name="红星大院"), row("R2", name="红星大院 "), row("R3", name="别处")]
+    )
+    do_import(path)
+    first = Complaint.objects.get(ticket="R1")
+    assert first.match_state == "unmatched"
+    client = client_for(task_force)
+    queue = client.get(reverse("complaints:review"))
+    assert {c.ticket for c in queue.context["page"]} == {"R1", "R2", "R3"}
+    response = client.post(
+        reverse("complaints:resolve", args=[first.pk]),
+        {"project": projects["a"].pk, "save_alias": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "已匹配到 阳光花园" in response.content.decode()
+    assert ProjectAlias.objects.filter(project=projects["a"], name="红星大院").exists()
+    assert set(Complaint.objects.filter(project=projects["a"]).values_list("ticket", flat=True)) == {
+        "R1",
+        "R2",
+    }
+    assert Complaint.objects.get(ticket="R1").changes.get().after == "阳光花园"
+    # next month's export matches by itself
+    do_import(write_csv(tmp_path / "n.csv", [row("R9", name="红星大院")]))
+    assert Complaint.objects.get(ticket="R9").project == projects["a"]
+
+
+def test_two_candidates_wait_in_the_queue_with_both(client_for, task_force, projects, tmp_path):
+    from tests.conftest import make_project
+
+    make_project("翠湖一期", projects["a"].township, projects["a"].company)
+    make_project("翠湖二期", projects["a"].township, projects["a"].company)
+    do_import(write_csv(tmp_path / "two.csv", [row("W1", name="翠湖小区")]))
+    complaint = Complaint.objects.get(ticket="W1")
+    assert complaint.match_state == "review"
+    assert MatchCandidate.objects.filter(complaint=complaint).count() == 2
+
+
+def test_a_township_officer_cannot_resolve_to_another_townships_project(client_for, township_a, projects):
+    complaint = make(projects["a"], "X1", state="unmatched", name="某小区")
+    response = client_for(township_a).post(
+        reverse("complaints:resolve", args=[complaint.pk]), {"project": projects["b"].pk}
+    )
+    assert response.status_code == 404
+    complaint.refresh_from_db()
+    assert complaint.project is None
+
+
+def test_a_company_cannot_open_the_review_queue(client_for, company_x):
+    assert client_for(company_x).get(reverse("complaints:review")).status_code == 403
+
+
+@pytest.fixture
+def computed(campaign, projects):
+    for key, n in (("a", 3), ("b", 2), ("y", 1)):
+        for i in range(n):
+            make(projects[key], f"K-{key}{i}")
+    compute_month(campaign, "2024-07")
+    return campaign
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "expected"),
+    [
+        ("task_force", ["阳光花园", "东湖家园", "锦绣苑"]),
+        ("township_a", ["阳光花园"]),
+        ("township_b", ["东湖家园", "锦绣苑"]),
+        ("company_x", ["阳光花园", "东湖家园"]),
+        ("company_y", ["锦绣苑"]),
+    ],
+)
+def test_the_rankings_api_is_scoped_by_role(request, client_for, computed, user_fixture, expected):
+    user = request.getfixturevalue(user_fixture)
+    data = client_for(user).get("/api/rankings/", {"month": "2024-07", "campaign": computed.slug}).json()
+    assert [r["project"]["name"] for r in data["results"]] == expected
+    first = data["results"][0]
+    assert set(first) >= {"rank", "project", "township", "company", "complaints", "streak"}
+
+
+def test_the_rankings_api_answers_the_documented_shape(client_for, task_force, computed, projects):
+    data = client_for(task_force).get("/api/rankings/?month=2024-07").json()
+    assert data["results"][0] == {
+        "campaign": computed.slug, "month": "2024-07", "rank": 1, "in_top": True,
+        "project": {"id": projects["a"].pk, "name": "阳光花园"}, "township": "城关街道",
+        "company": "示范物业服务有限公司", "manager": "赵一", "complaints": 3, "previous_month": 0, "streak": 1,
+    }  # fmt: skip
+
+
+def test_the_ranking_page_shows_the_table_and_a_township_only_its_rows(
+    client_for, task_force, township_a, computed
+):
+    page = client_for(task_force).get(reverse("complaints:ranking"), {"month": "2024-07"})
+    assert page.status_code == 200 and [r.project.name for r in page.context["rows"]] == [
+        "阳光花园",
+        "东湖家园",
+        "锦绣苑",
+    ]
+    page = client_for(township_a).get(reverse("complaints:ranking"), {"month": "2024-07"})
+    assert [r.project.name for r in page.context["rows"]] == ["阳光花园"]
+
+
+def test_the_bulletin_workbook_holds_only_visible_rows(client_for, township_b, computed):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_for(township_b).get(reverse("complaints:ranking_export"), {"month": "2024-07"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    values = [r for r in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "2024年7月物业项目投诉量前50名通报"
+    assert [r[1] for r in values[3:]] == ["东湖家园", "锦绣苑"]
+
+
+def test_the_print_page_and_the_township_page_render(client_for, task_force, computed, projects):
+    client = client_for(task_force)
+    assert client.get(reverse("complaints:ranking_print"), {"month": "2024-07"}).status_code == 200
+    page = client.get(
+        reverse("complaints:township"), {"month": "2024-07", "township": projects["a"].township_id}
+    )
+    assert page.status_code == 200 and page.context["chart"]["this_year"][6] == 3
+
+
+def test_a_township_officer_cannot_open_another_townships_page(client_for, township_a, computed, projects):
+    url = reverse("complaints:township")
+    assert client_for(township_a).get(url, {"township": projects["b"].township_id}).status_code == 404
+
+
+def test_only_the_task_force_can_run_the_month(client_for, task_force, township_a, computed):
+    url = reverse("complaints:compute")
+    assert (
+        client_for(township_a).post(url, {"campaign": computed.slug, "month": "2024-07"}).status_code == 403
+    )
+    MonthlyRanking.objects.all().delete()
+    response = client_for(task_force).post(url, {"campaign": computed.slug, "month": "2024-07"})
+    assert response.status_code == 302 and MonthlyRanking.objects.filter(month="2024-07").count() == 3
