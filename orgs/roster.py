@@ -13,6 +13,7 @@ one, so `Project.served_by` keeps answering for past months.
 
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
@@ -163,6 +164,23 @@ class _Lookups:
             region_path__startswith=county.path, name__in={r.name for r in rows}
         )
         self.projects = {(p.township_id, p.name): p for p in projects.prefetch_related("aliases")}
+        self.row_keys = []
+
+    def begin_row(self) -> None:
+        self.row_keys: list[tuple[dict | list, object]] = []
+
+    def remember(self, cache: dict, key, value) -> None:
+        """Cache something this row created, so a refused (rolled back) row can be forgotten."""
+        if key not in cache:
+            self.row_keys.append((cache, key))
+        cache[key] = value
+
+    def forget_row(self) -> None:
+        for cache, key in self.row_keys:
+            if isinstance(cache, list):
+                cache.remove(key)
+            else:
+                cache.pop(key, None)
 
     def township(self, name: str) -> tuple[Region, bool]:
         found = self.townships.get(name) or next(
@@ -171,7 +189,7 @@ class _Lookups:
         if found:
             return found, False
         created = Region.objects.create(name=name, level=Region.Level.TOWNSHIP, parent=self.county)
-        self.townships[name] = created
+        self.remember(self.townships, name, created)
         return created, True
 
     def community(self, township: Region, name: str) -> tuple[Region | None, bool]:
@@ -180,7 +198,7 @@ class _Lookups:
         if found := self.communities.get((township.pk, name)):
             return found, False
         created = Region.objects.create(name=name, level=Region.Level.COMMUNITY, parent=township)
-        self.communities[(township.pk, name)] = created
+        self.remember(self.communities, (township.pk, name), created)
         return created, True
 
     def company(self, row: _Row, notes: list[str], where: str) -> Company | None:
@@ -199,14 +217,14 @@ class _Lookups:
         if company is None:
             company = Company.objects.create(name=row.company, credit_code=row.credit_code or None)
             notes.append(f"新建企业“{company.name}”")
-            self.managers[company.pk] = []
+            self.remember(self.managers, company.pk, [])
         elif row.credit_code and not company.credit_code:
             company.credit_code = row.credit_code
             company.save(update_fields=["credit_code"])
             notes.append(f"补登企业信用代码{row.credit_code}")
-        self.companies_by_name[company.name] = company
+        self.remember(self.companies_by_name, company.name, company)
         if company.credit_code:
-            self.companies_by_code[company.credit_code] = company
+            self.remember(self.companies_by_code, company.credit_code, company)
         return company
 
     def manager(self, company: Company, name: str, phone: str) -> Manager:
@@ -217,6 +235,7 @@ class _Lookups:
         if match is None:
             match = Manager.objects.create(company=company, name=name, phone=phone)
             pool.append(match)
+            self.row_keys.append((pool, match))
         elif phone and not match.phone:
             match.phone = phone
             match.save(update_fields=["phone"])
@@ -252,7 +271,7 @@ def _reassign(project: Project, company: Company | None, manager: Manager | None
     ProjectAssignment.objects.create(project=project, company=company, manager=manager, start=today)
 
 
-def _apply(row: _Row, lookups: _Lookups, sheet: RosterSheet, result: RowResult) -> None:
+def _apply(row: _Row, lookups: _Lookups, sheet: RosterSheet, result: RowResult) -> Project:
     notes = result.messages
     # The company first: it is the only step that can still refuse the row, before anything is created.
     company = lookups.company(row, notes, sheet.where("credit_code"))
@@ -276,7 +295,7 @@ def _apply(row: _Row, lookups: _Lookups, sheet: RosterSheet, result: RowResult) 
     _set(project, "manager", manager, LABELS["manager"], changes)
     if is_new or changes:
         project.save()
-        lookups.projects[(township.pk, project.name)] = project
+        lookups.remember(lookups.projects, (township.pk, project.name), project)
         _reassign(project, project.company, project.manager, is_new)
     known = set() if is_new else {a.name for a in project.aliases.all()}
     new_aliases = [a for a in row.aliases if a not in known]
@@ -286,6 +305,7 @@ def _apply(row: _Row, lookups: _Lookups, sheet: RosterSheet, result: RowResult) 
     result.status = "created" if is_new else "updated" if changes else "unchanged"
     if not is_new:
         notes.extend(changes)
+    return project
 
 
 def import_roster(
@@ -296,10 +316,11 @@ def import_roster(
     check_visible_to=None,
     progress: Callable[[int], None] | None = None,
 ) -> RosterReport:
-    """Import every row; with `dry_run` the same work is done and rolled back, as a preview.
+    """Import every row, each in its own transaction so progress is visible and a bad row costs only itself.
 
-    `check_visible_to` (a user) re-checks that every project touched is inside that user's
-    scope before anything is kept — the import must never write outside it.
+    With `dry_run` the same work runs inside one transaction that is rolled back: a
+    preview that says exactly what a real run would do. `check_visible_to` (a user)
+    refuses any row whose project would fall outside that user's scope.
     """
     report = RosterReport()
     parsed: list[tuple[RosterRow, _Row | RowRefused]] = []
@@ -308,21 +329,19 @@ def import_roster(
             parsed.append((raw, parse_row(raw, sheet)))
         except RowRefused as refused:
             parsed.append((raw, refused))
-    with transaction.atomic():
+    with transaction.atomic() if dry_run else nullcontext():
         lookups = _Lookups(county, [p for _raw, p in parsed if isinstance(p, _Row)])
         seen: dict[tuple[str, str], int] = {}
         for index, (raw, row) in enumerate(parsed):
-            report.rows.append(_import_one(raw, row, lookups, sheet, seen))
+            report.rows.append(_import_one(raw, row, lookups, sheet, seen, check_visible_to))
             if progress and index % 100 == 99:
                 progress(index + 1)
-        if check_visible_to is not None:
-            _recheck_scope(lookups, check_visible_to)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _import_one(raw: RosterRow, row, lookups: _Lookups, sheet: RosterSheet, seen: dict) -> RowResult:
+def _import_one(raw: RosterRow, row, lookups: _Lookups, sheet: RosterSheet, seen: dict, user) -> RowResult:
     result = RowResult(raw.number, "refused", raw.get("township"), raw.get("name"))
     if isinstance(row, RowRefused):
         result.messages = [row.message]
@@ -334,15 +353,21 @@ def _import_one(raw: RosterRow, row, lookups: _Lookups, sheet: RosterSheet, seen
         ]
         return result
     seen[key] = raw.number
+    lookups.begin_row()
     try:
         with transaction.atomic():
-            _apply(row, lookups, sheet, result)
+            project = _apply(row, lookups, sheet, result)
+            if user is not None:
+                _recheck_scope(project, user)
     except RowRefused as refused:
+        lookups.forget_row()
         result.status, result.messages = "refused", [refused.message]
     return result
 
 
-def _recheck_scope(lookups: _Lookups, user) -> None:
-    ids = [p.pk for p in lookups.projects.values()]
-    if Project.objects.visible_to(user).filter(pk__in=ids).count() != len(ids):
-        raise PermissionError("导入的项目超出了您的管辖范围，已全部撤销。")
+def _recheck_scope(project: Project, user) -> None:
+    """STYLE.md: imports re-check what they wrote through visible_to inside their transaction."""
+    if not Project.objects.visible_to(user).filter(pk=project.pk).exists():
+        raise RowRefused(
+            "township", f"{LABELS['township']}：项目“{project.name}”不在您的管辖范围内，本行未导入"
+        )

@@ -8,3 +8,11 @@ from . import notifications
 @shared_task
 def send_daily_digest() -> int:
     return notifications.send_daily_digest()
+
+
+@shared_task
+def run_roster_import(job_id: int) -> None:
+    from .models import Job
+    from .roster_jobs import run
+
+    run(Job.objects.select_related("created_by").get(pk=job_id))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inbox_views, views
+from . import import_views, inbox_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", inbox_views.inbox_read, name="inbox_read"),
     path("inbox/<int:pk>/open/", inbox_views.inbox_open, name="inbox_open"),
+    path("import/", import_views.import_projects, name="import_projects"),
+    path("import/<int:pk>/", import_views.import_job, name="import_job"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from .filters import CompanyFilter, ProjectFilter
 from .home import panels_for
 from .models import Company, Job, Project, ProjectAssignment
+from .roster_jobs import can_import
 
 PAGE_SIZE = 25
 
@@ -36,7 +37,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filterset = ProjectFilter(request.GET, queryset=projects, request=request)
     page = paginate(request, filterset.qs)
     template = "orgs/_project_rows.html" if request.htmx else "orgs/project_list.html"
-    return render(request, template, {"filter": filterset, "page": page})
+    context = {"filter": filterset, "page": page, "can_import": can_import(request.user)}
+    return render(request, template, context)
 
 
 @login_required

@@ -1,0 +1,41 @@
+"""Forms of orgs/: the roster upload."""
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .excel import RosterFileError, read_roster
+from .models import Region
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=_("台账文件（.xlsx）"))
+    county = forms.ModelChoiceField(label=_("导入到区县"), queryset=Region.objects.none(), empty_label=None)
+    direct = forms.BooleanField(label=_("跳过预览，直接导入"), required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the counties inside the uploader's own jurisdiction: a task force imports into its county.
+        visible = Region.objects.visible_to(user).filter(level=Region.Level.DISTRICT)
+        if user.region_id and user.region.level == Region.Level.DISTRICT:
+            visible = visible.filter(Q(pk=user.region_id))
+        self.fields["county"].queryset = visible.order_by("path")
+        self.fields["county"].widget.attrs["class"] = "form-select"
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx"})
+        self.fields["direct"].widget.attrs["class"] = "form-check-input"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("请上传 Excel（.xlsx）文件；旧版 .xls 请先另存为 .xlsx。"))
+        if upload.size > settings.MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("文件太大（上限 %(mb)d MB）。") % {"mb": settings.MAX_IMPORT_BYTES // 2**20}
+            )
+        try:
+            read_roster(upload)
+        except RosterFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        upload.seek(0)
+        return upload

@@ -1,0 +1,71 @@
+"""The roster import as a background job: upload → preview job → confirm → import job.
+
+The uploaded file is kept under MEDIA_ROOT/imports/ until the real import has run,
+so the preview and the import read the same bytes.
+"""
+
+import secrets
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+
+from . import jobs
+from .excel import RosterFileError, read_roster
+from .models import Job, Region, User
+from .roster import import_roster
+
+KIND = "import_projects"
+MAX_ROWS_IN_RESULT = 2000  # the page shows every refused row and the first rows of the rest
+
+
+def can_import(user: User) -> bool:
+    return user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.TASK_FORCE)
+
+
+def start_import(user: User, upload: UploadedFile, county: Region, dry_run: bool) -> Job:
+    """Keep the file, record the job and queue it; the caller redirects to the job page."""
+    path = default_storage.save(f"imports/{secrets.token_hex(8)}.xlsx", upload)
+    params = {"path": path, "filename": upload.name, "county_id": county.pk, "dry_run": dry_run}
+    return _queue(user, params)
+
+
+def confirm_import(user: User, preview: Job) -> Job:
+    params = {**preview.params, "dry_run": False, "preview_id": preview.pk}
+    return _queue(user, params)
+
+
+def _queue(user: User, params: dict) -> Job:
+    from .tasks import run_roster_import
+
+    title = f"导入项目台账{'（预览）' if params['dry_run'] else ''}：{params['filename']}"
+    job = Job.objects.create(kind=KIND, title=title[:200], params=params, created_by=user)
+    run_roster_import.delay(job.pk)
+    return job
+
+
+def run(job: Job) -> None:
+    """What the Celery task does: read, import (or preview), record counts and row errors."""
+    jobs.start(job, message="正在读取文件…")
+    county = Region.objects.get(pk=job.params["county_id"])
+    try:
+        with default_storage.open(job.params["path"], "rb") as handle:
+            sheet = read_roster(handle)
+    except (RosterFileError, FileNotFoundError) as exc:
+        jobs.fail(job, str(exc) if isinstance(exc, RosterFileError) else "上传的文件已不存在，请重新上传。")
+        return
+    jobs.start(job, total=len(sheet.rows), message="正在导入…")
+    report = import_roster(
+        sheet,
+        county,
+        dry_run=job.params["dry_run"],
+        check_visible_to=job.created_by,
+        progress=lambda n: jobs.advance(job, n),
+    )
+    result = report.as_dict()
+    refused = [r for r in result["rows"] if r["status"] == "refused"]
+    others = [r for r in result["rows"] if r["status"] != "refused"]
+    result["rows"] = refused + others[: max(0, MAX_ROWS_IN_RESULT - len(refused))]
+    prefix = "预览：" if job.params["dry_run"] else "已导入："
+    jobs.finish(job, result=result, row_errors=report.errors, message=prefix + report.summary())
+    if not job.params["dry_run"]:
+        default_storage.delete(job.params["path"])
