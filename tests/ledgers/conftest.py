@@ -6,6 +6,12 @@ from campaigns.models import Category
 from ledgers.models import LedgerItem
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Each test makes up to seven users; the production hasher costs seconds on a busy machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def category(campaign, housing_bureau) -> Category:
     category = Category.objects.create(campaign=campaign, code="1", name="环境卫生")
