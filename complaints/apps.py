@@ -8,6 +8,10 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from orgs.context_processors import register_nav
+        from orgs.demo import DEMO_STEPS
 
         register_nav(_("诉求"), "complaints:list")
         register_nav(_("月度排名"), "complaints:ranking")
+        # After the campaign's step (INSTALLED_APPS order), so the demo month can be computed.
+        if "complaints.demo.populate" not in DEMO_STEPS:
+            DEMO_STEPS.append("complaints.demo.populate")

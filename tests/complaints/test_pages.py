@@ -265,3 +265,31 @@ def test_only_the_task_force_can_run_the_month(client_for, task_force, township_
     MonthlyRanking.objects.all().delete()
     response = client_for(task_force).post(url, {"campaign": computed.slug, "month": "2024-07"})
     assert response.status_code == 302 and MonthlyRanking.objects.filter(month="2024-07").count() == 3
+
+
+def test_one_click_turns_a_complaint_into_a_ledger_item_once(client_for, task_force, campaign, complaints):
+    from ledgers.models import LedgerItem
+
+    client = client_for(task_force)
+    url = reverse("complaints:to_ledger", args=[complaints["a"].pk])
+    first = client.post(url)
+    item = LedgerItem.objects.get()
+    assert first.status_code == 302 and first.url == reverse("ledgers:item_detail", args=[item.pk])
+    assert (item.source, item.source_ref, item.project) == (
+        "hotline",
+        f"complaint:{complaints['a'].pk}",
+        complaints["a"].project,
+    )
+    assert item.problem == "楼道灯坏了"
+    client.post(url)
+    assert LedgerItem.objects.count() == 1
+    detail = client.get(reverse("complaints:detail", args=[complaints["a"].pk]))
+    assert detail.context["ledger_item"] == item
+
+
+def test_an_unmatched_complaint_cannot_become_a_ledger_item(client_for, task_force, campaign, projects):
+    from ledgers.models import LedgerItem
+
+    complaint = make(projects["a"], "N1", state="unmatched", name="某处")
+    client_for(task_force).post(reverse("complaints:to_ledger", args=[complaint.pk]))
+    assert not LedgerItem.objects.exists()
