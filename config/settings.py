@@ -131,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_CONTEXT_WORDS = env_list(
     "PASSWORD_CONTEXT_WORDS", ["wuye", "12345", "zhengzhitong", "zhengzhi", "zzt", "wygl", "password", "admin"]
 )
+if TESTING:
+    # Tests create a user per role per test; the production hashers would dominate the run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
