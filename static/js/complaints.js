@@ -20,12 +20,15 @@ function setUpReviewQueue() {
     all[current].scrollIntoView({ block: "nearest" });
   }
 
-  function nextOpen(from) {
+  // The first item still waiting after `from` (or at it, with `inclusive`), else the first waiting one.
+  function nextOpen(from, inclusive = false) {
     const all = items();
-    for (let i = from + 1; i < all.length; i += 1) {
+    const start = inclusive ? from : from + 1;
+    for (let i = start; i < all.length; i += 1) {
       if (!all[i].hasAttribute("data-done")) return i;
     }
-    return Math.min(from + 1, all.length - 1);
+    const first = all.findIndex((el) => !el.hasAttribute("data-done"));
+    return first === -1 ? from : first;
   }
 
   document.addEventListener("keydown", (ev) => {
@@ -53,7 +56,7 @@ function setUpReviewQueue() {
 
   // After a pick is saved the item is replaced; carry on with the next open one.
   document.body.addEventListener("htmx:afterSwap", () => {
-    if (open().length) focusItem(nextOpen(current));
+    if (open().length) focusItem(nextOpen(current, true));
   });
   focusItem(0);
 }
