@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, Project, Region
+from .models import Company, Manager, Project, Region
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -63,3 +63,29 @@ class CompanyFilter(StyledFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value))
+
+
+def _scoped_regions(request):
+    if request is None:
+        return Region.objects.none()
+    return Region.objects.visible_to(request.user)
+
+
+class RegionFilter(StyledFilterSet):
+    parent = django_filters.ModelChoiceFilter(label=_("上级"), queryset=_scoped_regions)
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent"]
+
+
+class ManagerFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    company = django_filters.ModelChoiceFilter(label=_("物业企业"), queryset=_scoped_companies)
+
+    class Meta:
+        model = Manager
+        fields = ["q", "company"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(phone__icontains=value))

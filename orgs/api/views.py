@@ -6,14 +6,14 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..filters import CompanyFilter, ProjectFilter
+from ..filters import CompanyFilter, ManagerFilter, ProjectFilter, RegionFilter
 from ..models import Company, Department, Manager, Project, Region
 from . import serializers
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.RegionSerializer
-    filterset_fields = ["level", "parent"]
+    filterset_class = RegionFilter
 
     def get_queryset(self):
         return Region.objects.visible_to(self.request.user)
@@ -36,7 +36,7 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ManagerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ManagerSerializer
-    filterset_fields = ["company"]
+    filterset_class = ManagerFilter
 
     def get_queryset(self):
         return Manager.objects.visible_to(self.request.user).select_related("company")
