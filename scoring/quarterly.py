@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from campaigns.actions import Target, propose
 from campaigns.models import Action, Campaign
@@ -69,6 +69,7 @@ def campaign_params(campaign: Campaign) -> dict:
 @dataclass
 class Outcome:
     scored: dict[int, rules.ScoredProject]
+    ranks: dict[int, int]
     lists: rules.Lists
     blacklisted: list[rules.CompanyBlacklisting]
     company_scores: dict[int, tuple[Decimal, int]]
@@ -84,7 +85,6 @@ def decide(
     scored = {pid: rules.score_project(inp, params["score_weights"]) for pid, inp in figures.inputs.items()}
     scores = {pid: s.score for pid, s in scored.items() if s.score is not None}
     ranks = rules.competition_ranks(scores)
-    scored = {pid: _with_rank(s, ranks.get(pid)) for pid, s in scored.items()}
     lists = rules.red_black_lists(scores, params["list_rule"])
     num, den = params["company_blacklist_share"]
     served = {c: {p for p in ps if p in scores} for c, ps in figures.served.items()}
@@ -105,24 +105,10 @@ def decide(
         )
         ratings[c] = (level, reason)
     units = _units(figures, scored)
-    outcome = Outcome(scored, lists, blacklisted, company_scores, ratings, units)
+    outcome = Outcome(scored, ranks, lists, blacklisted, company_scores, ratings, units)
     if half_scores is not None:
         outcome.assessment = _assessment(half_scores, company_scores, half_black | black_companies, params)
     return outcome
-
-
-def _with_rank(s: rules.ScoredProject, rank: int | None) -> rules.ScoredProject:
-    return rules.ScoredProject(
-        s.project_id,
-        s.score,
-        s.parts,
-        s.missing,
-        s.complaints_per_100,
-        s.timeliness,
-        s.satisfaction,
-        s.complaints,
-        rank,
-    )
 
 
 def _units(figures: QuarterFigures, scored: dict[int, rules.ScoredProject]) -> list[rules.UnitResult]:
@@ -207,30 +193,7 @@ def _half_context(campaign: Campaign, quarter: Quarter) -> tuple[dict[int, list[
 def _write(run: ScoreRun, quarter: Quarter, figures: QuarterFigures, outcome: Outcome) -> None:
     for model in (ProjectScore, ListEntry, CompanyBlacklist, CreditRating, CompanyAssessment, UnitScore):
         model.objects.filter(run=run).delete()
-    rows = []
-    for pid, s in outcome.scored.items():
-        row = figures.projects[pid]
-        inputs = figures.inputs[pid]
-        rows.append(
-            ProjectScore(
-                run=run,
-                project_id=pid,
-                company_id=row.company_id,
-                manager_id=row.manager_id,
-                township_id=row.township_id,
-                region_path=row.region_path,
-                satisfaction=inputs.satisfaction,
-                inspection=inputs.inspection,
-                complaints_per_100=s.complaints_per_100,
-                complaints=inputs.complaints,
-                price_quality_complaints=inputs.price_quality_complaints,
-                timeliness=s.timeliness,
-                score=s.score,
-                rank=s.rank,
-                missing=list(s.missing),
-            )
-        )
-    ProjectScore.objects.bulk_create(rows, batch_size=2000)
+    _insert_scores(run, figures, outcome)
     entries = []
     for list_name, pids in (
         (ListEntry.List.RED, outcome.lists.red),
@@ -247,7 +210,7 @@ def _write(run: ScoreRun, quarter: Quarter, figures: QuarterFigures, outcome: Ou
                     company_id=row.company_id,
                     region_path=row.region_path,
                     score=s.score,
-                    rank=s.rank,
+                    rank=outcome.ranks[pid],
                     times=times,
                 )
             )
@@ -277,6 +240,63 @@ def _write(run: ScoreRun, quarter: Quarter, figures: QuarterFigures, outcome: Ou
         for c, (s, r, e) in outcome.assessment.items()
     )
     UnitScore.objects.bulk_create(_unit_rows(run, figures, outcome.units))
+
+
+SCORE_COLUMNS = (
+    "run_id",
+    "project_id",
+    "company_id",
+    "manager_id",
+    "township_id",
+    "region_path",
+    "satisfaction",
+    "inspection",
+    "complaints_per_100",
+    "complaints",
+    "price_quality_complaints",
+    "timeliness",
+    "score",
+    "rank",
+    "missing",
+)
+
+
+def _insert_scores(run: ScoreRun, figures: QuarterFigures, outcome: Outcome) -> None:
+    """One row per project with executemany: at 100,000 projects building model instances costs most of the run."""
+    missing_field = ProjectScore._meta.get_field("missing")
+    prepared: dict[tuple, object] = {}
+    rows = []
+    for pid, s in outcome.scored.items():
+        row, inputs = figures.projects[pid], figures.inputs[pid]
+        if s.missing not in prepared:
+            prepared[s.missing] = missing_field.get_db_prep_save(list(s.missing), connection)
+        rows.append(
+            (
+                run.pk,
+                pid,
+                row.company_id,
+                row.manager_id,
+                row.township_id,
+                row.region_path,
+                inputs.satisfaction,
+                inputs.inspection,
+                s.complaints_per_100,
+                inputs.complaints,
+                inputs.price_quality_complaints,
+                s.timeliness,
+                s.score,
+                outcome.ranks.get(pid),
+                prepared[s.missing],
+            )
+        )
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(ProjectScore._meta.db_table)} ({', '.join(quote(c) for c in SCORE_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(SCORE_COLUMNS))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _unit_rows(run: ScoreRun, figures: QuarterFigures, units: list[rules.UnitResult]) -> list[UnitScore]:
@@ -346,7 +366,7 @@ def _propose_actions(campaign, run, quarter, figures, outcome, params) -> set[tu
             quarter,
             list="black",
             score=s.score,
-            rank=s.rank,
+            rank=outcome.ranks[pid],
             of=total,
             black_quarters=quarters,
             list_rule=outcome.lists.rule_text,

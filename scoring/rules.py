@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 INPUTS = ("satisfaction", "inspection", "complaints", "timeliness")
 INPUT_LABELS = {
@@ -50,7 +51,6 @@ class ScoredProject:
     timeliness: Decimal | None
     satisfaction: Decimal | None = None
     complaints: int = 0
-    rank: int | None = None
 
 
 def normalise(inputs: ProjectInputs) -> tuple[dict, Decimal | None, Decimal | None]:
@@ -62,9 +62,9 @@ def normalise(inputs: ProjectInputs) -> tuple[dict, Decimal | None, Decimal | No
     """
     parts: dict[str, Decimal] = {}
     if inputs.satisfaction is not None:
-        parts["satisfaction"] = Decimal(inputs.satisfaction)
+        parts["satisfaction"] = inputs.satisfaction
     if inputs.inspection is not None:
-        parts["inspection"] = Decimal(inputs.inspection)
+        parts["inspection"] = inputs.inspection
     per_100 = None
     if inputs.households > 0:
         per_100 = q2(Decimal(inputs.complaints) * HUNDRED / inputs.households)
@@ -86,19 +86,25 @@ def score_project(inputs: ProjectInputs, weights: Mapping[str, int | float]) -> 
     """
     parts, per_100, timeliness = normalise(inputs)
     missing = tuple(name for name in INPUTS if name not in parts and weights.get(name))
-    used = {name: Decimal(str(weights[name])) for name in parts if weights.get(name)}
+    decimal_weights = _decimal_weights(tuple(sorted(weights.items())))
+    used = {name: decimal_weights[name] for name in parts if name in decimal_weights}
     total = sum(used.values(), Decimal(0))
     score = q2(sum(parts[n] * w for n, w in used.items()) / total) if total else None
     return ScoredProject(
         inputs.project_id,
         score,
-        {k: q2(v) for k, v in parts.items()},
+        parts,
         missing,
         per_100,
         timeliness,
         inputs.satisfaction,
         inputs.complaints,
     )
+
+
+@lru_cache(maxsize=16)
+def _decimal_weights(items: tuple) -> dict[str, Decimal]:
+    return {name: Decimal(str(value)) for name, value in items if value}
 
 
 def competition_ranks(scores: Mapping[int, Decimal]) -> dict[int, int]:
