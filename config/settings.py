@@ -129,7 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # ASVS 6.2.11: words a password must not contain; region names and their pinyin come from the database.
 PASSWORD_CONTEXT_WORDS = env_list(
-    "PASSWORD_CONTEXT_WORDS", ["wuye", "12345", "zhengzhitong", "zhengzhi", "zzt", "wygl", "password", "admin"]
+    "PASSWORD_CONTEXT_WORDS",
+    ["wuye", "12345", "zhengzhitong", "zhengzhi", "zzt", "wygl", "password", "admin"],
 )
 if TESTING:
     # Tests create a user per role per test; the production hashers would dominate the run time.
