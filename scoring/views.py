@@ -1,15 +1,19 @@
 """Quarter pages, the survey upload, inspection and evaluation forms. Scope first, then rules, then render."""
 
+import qrcode
+import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.db.models.functions import Floor
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.uploads import content_disposition
+from orgs.models import Project
 from orgs.views import paginate
 
 from . import excel
@@ -319,6 +323,15 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
         .order_by("-entered_at")[:20]
     )
     return render(request, "scoring/inspection_form.html", {"form": form, "recent": recent})
+
+
+@login_required
+def project_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The QR code to post at a project: it opens the public page by the project's unguessable token."""
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    url = request.build_absolute_uri(reverse("public:project", args=[project.public_token]))
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    return HttpResponse(image.to_string(), content_type="image/svg+xml")
 
 
 @login_required

@@ -35,7 +35,12 @@ def project_scoring(context, project) -> dict:
             .first()
         )
     actions = Action.objects.visible_to(user).filter(project=project).order_by("-period", "kind")[:HISTORY]
-    return {"scores": [(s, entries.get(s.run_id)) for s in scores], "rating": rating, "actions": actions}
+    return {
+        "project": project,
+        "scores": [(s, entries.get(s.run_id)) for s in scores],
+        "rating": rating,
+        "actions": actions,
+    }
 
 
 @register.inclusion_tag("scoring/_company_panel.html", takes_context=True)
