@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -20,10 +20,19 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: its organisation, the size of its scope, its projects, the apps' panels."""
     projects = Project.objects.visible_to(request.user)
+    figures = projects.aggregate(
+        projects=Count("pk"), households=Sum("households"), companies=Count("company", distinct=True)
+    )
+    by_township = (
+        projects.values("township__name").annotate(n=Count("pk")).order_by("-n", "township__name")[:6]
+    )
     context = {
-        "project_count": projects.count(),
-        "recent_projects": projects.select_related("township", "company")[:8],
+        "figures": figures,
+        "project_count": figures["projects"],
+        "by_township": by_township,
+        "recent_projects": projects.select_related("township", "company").order_by("name")[:8],
         "panels": panels_for(request),
     }
     return render(request, "orgs/home.html", context)
