@@ -447,7 +447,11 @@ def _propose_statements(campaign, quarter, figures, outcome, add) -> None:
 def _drop_stale_proposals(campaign: Campaign, quarter: Quarter, proposed: set[tuple]) -> None:
     """A rerun on corrected data withdraws proposals nobody decided on and that no longer apply."""
     stale = Action.objects.filter(
-        campaign=campaign, period=str(quarter), kind__in=QUARTER_KINDS, status=Action.Status.PROPOSED
+        campaign=campaign,
+        period=str(quarter),
+        kind__in=QUARTER_KINDS,
+        rule__in=list(RULE_TEXT.values()),  # not, e.g., a failed quality evaluation's proposal
+        status=Action.Status.PROPOSED,
     ).values_list("pk", "kind", "target_type", "target_id")
     ids = [pk for pk, *key in stale if tuple(key) not in proposed]
     if ids:

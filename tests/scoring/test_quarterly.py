@@ -224,3 +224,20 @@ def test_half_year_assessment_feeds_the_next_credit_rating(campaign, surveyed):
     assert CreditRating.objects.get(run=q2, company=x).level == "AA"
     lifted = CreditRating.objects.get(run=q3, company=x)
     assert lifted.level == "AAA" and "优秀" in lifted.reason
+
+
+def test_rerun_keeps_a_proposal_from_a_failed_quality_evaluation(campaign, surveyed, task_force):
+    from scoring.services import record_evaluation
+
+    compute_quarter(campaign, QUARTER)
+    record_evaluation(
+        campaign,
+        surveyed["y"],
+        task_force,
+        evaluated_on=date(2024, 3, 20),
+        evaluator="第三方",
+        passed=False,
+        note="",
+    )
+    compute_quarter(campaign, QUARTER)
+    assert Action.objects.filter(kind="replace_company", project=surveyed["y"], period=QUARTER).exists()
