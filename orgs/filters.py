@@ -56,13 +56,21 @@ class ProjectFilter(StyledFilterSet):
 
 class CompanyFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("服务街道/乡镇"), queryset=_scoped_townships, method="serving_township"
+    )
 
     class Meta:
         model = Company
-        fields = ["q"]
+        fields = ["q", "township"]
+
+    def serving_township(self, queryset, name, value):
+        return queryset.filter(pk__in=Project.objects.filter(township=value).values("company_id"))
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(credit_code__iexact=value) | Q(contact__icontains=value)
+        )
 
 
 def _scoped_regions(request):

@@ -2,7 +2,8 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -73,7 +74,16 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def company_list(request: HttpRequest) -> HttpResponse:
-    companies = Company.objects.visible_to(request.user).annotate(project_count=Count("projects"))
+    # Count only the projects the viewer may see: a township must not learn a company's size elsewhere.
+    served = (
+        Project.objects.visible_to(request.user)
+        .filter(company=OuterRef("pk"))
+        .order_by()
+        .values("company")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    companies = Company.objects.visible_to(request.user).annotate(project_count=Coalesce(Subquery(served), 0))
     filterset = CompanyFilter(request.GET, queryset=companies, request=request)
     page = paginate(request, filterset.qs)
     template = "orgs/_company_rows.html" if request.htmx else "orgs/company_list.html"

@@ -253,3 +253,15 @@ def test_schema_and_docs_need_a_signed_in_user(task_force, client, client_for):
     signed_in = client_for(task_force)
     assert signed_in.get(reverse("schema")).status_code == 200
     assert signed_in.get(reverse("api-docs")).status_code == 200
+
+
+def test_company_list_counts_only_the_viewers_projects(world, township_a, client_for):
+    (company,) = client_for(township_a).get(reverse("orgs:company_list")).context["page"]
+    assert company.project_count == 1  # company X serves 2 projects, one of them in township B
+
+
+def test_company_list_filters_by_a_township_in_scope(world, task_force, township_a, client_for):
+    page = client_for(task_force).get(reverse("orgs:company_list"), {"township": world["A"].pk})
+    assert [c.name for c in page.context["page"]] == ["示范物业服务有限公司"]
+    page = client_for(township_a).get(reverse("orgs:company_list"), {"township": world["B"].pk})
+    assert page.context["filter"].errors and [c.pk for c in page.context["page"]] == [world["X"].pk]
