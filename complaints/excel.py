@@ -117,12 +117,16 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\s*(\d{2}):?(\d{2})(?::?(\d{2})
 
 
 def cell_text(value: object) -> str:
-    """A cell as text: 12345 ticket numbers often arrive as numbers (20240703001.0)."""
+    """A cell as text: 12345 ticket numbers often arrive as numbers (20240703001.0).
+
+    Width and spacing variants are left to matching, which normalises what it compares."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
 
 
 def parse_received_at(value: object) -> datetime | None:

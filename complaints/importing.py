@@ -17,6 +17,7 @@ write in chunks with bulk_create/bulk_update (this module).
 """
 
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from orgs.models import Job, Project, ProjectAlias, Region
@@ -102,6 +104,14 @@ class Context:
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
     report: list[ReportLine] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
+    _spellings: dict[str, tuple[int, str] | None] = field(default_factory=dict)
+
+    def township_of(self, name: str) -> tuple[int, str] | None:
+        """(id, path) of the township a 所属镇街 cell names, or None; each spelling is looked up once."""
+        if name not in self._spellings:
+            found = (self.townships[k] for k in _township_keys(name) if k in self.townships)
+            self._spellings[name] = next(found, None)
+        return self._spellings[name]
 
 
 def _township_keys(name: str) -> set[str]:
@@ -157,7 +167,7 @@ def parse_row(ctx: Context, number: int, cells: list, columns: dict[str, int]) -
         index = columns[name]
         return cells[index] if index < len(cells) else None
 
-    ticket = text("ticket", 64)
+    ticket = unicodedata.normalize("NFKC", text("ticket"))[:64]
     if not ticket:
         return _refuse(ctx, number, "", "ticket", "缺少工单编号")
     received_at = parse_received_at(raw("received_at"))
@@ -167,7 +177,7 @@ def parse_row(ctx: Context, number: int, cells: list, columns: dict[str, int]) -
             ctx, number, ticket, "received_at", f"无法识别的受理时间“{shown}”" if shown else "缺少受理时间"
         )
     township_name = text("township")
-    township = next((ctx.townships[k] for k in _township_keys(township_name) if k in ctx.townships), None)
+    township = ctx.township_of(township_name)
     if township is None:
         reason = f"所属镇街“{township_name}”不在本辖区" if township_name else "缺少所属镇街"
         return _refuse(ctx, number, ticket, "township", reason)
@@ -270,13 +280,23 @@ def _candidates(complaint: Complaint, row: Row) -> list[MatchCandidate]:
             for pid, score, method in row.candidates]  # fmt: skip
 
 
+# Only what a merge compares is loaded; match fields are written only for complaints that gained a project.
+_COMPARED = ("pk", "channel", "ticket", "status", "satisfaction", "match_state")
+_MATCH_FIELDS = ["project", "region_path", "match_state", "match_method", "match_score"]
+
+
 @transaction.atomic
 def write_chunk_orm(ctx: Context, batch: ImportBatch, chunk: list[Row]) -> None:
     """One chunk in one transaction: insert new tickets, update changed ones, record changes."""
     now = timezone.now()
-    stored = {
-        (c.channel, c.ticket): c for c in Complaint.objects.filter(ticket__in=[r.ticket for r in chunk])
-    }
+    by_channel: dict[str, list[str]] = {}
+    for r in chunk:
+        by_channel.setdefault(r.channel, []).append(r.ticket)
+    # Per channel, so the look-up uses the (channel, ticket) unique index.
+    lookup = Q()
+    for channel, tickets in by_channel.items():
+        lookup |= Q(channel=channel, ticket__in=tickets)
+    stored = {(c.channel, c.ticket): c for c in Complaint.objects.filter(lookup).only(*_COMPARED)}
     new, updated, changes, candidates, now_matched = [], [], [], [], []
     for row in chunk:
         existing = stored.get((row.channel, row.ticket))
@@ -299,11 +319,11 @@ def write_chunk_orm(ctx: Context, batch: ImportBatch, chunk: list[Row]) -> None:
         candidates.extend(_candidates(complaint, row))
         tally_match(ctx, row, row.match_state)
     ctx.counts.new += len(new)
-    fields = ["status", "satisfaction", "project", "region_path", "match_state", "match_method",
-              "match_score", "updated_at"]  # fmt: skip
     for complaint in updated:
         complaint.updated_at = now
-    Complaint.objects.bulk_update(updated, fields, batch_size=500)
+    Complaint.objects.bulk_update(updated, ["status", "satisfaction", "updated_at"], batch_size=500)
+    improved = [c for c in updated if c.pk in set(now_matched)]
+    Complaint.objects.bulk_update(improved, _MATCH_FIELDS, batch_size=500)
     ComplaintChange.objects.bulk_create(changes, batch_size=500)
     MatchCandidate.objects.filter(complaint_id__in=now_matched).delete()
     MatchCandidate.objects.bulk_create(candidates, batch_size=500, ignore_conflicts=True)

@@ -102,6 +102,9 @@ class _TownshipIndex:
     addresses: dict[str, set[int]] = field(default_factory=dict)
 
 
+_EMPTY = _TownshipIndex()
+
+
 class Matcher:
     """Built once per import from (project id, township id, name, address, aliases) tuples."""
 
@@ -117,15 +120,24 @@ class Matcher:
             if (addr := normalise_address(address)) and len(addr) >= 4:
                 index.addresses.setdefault(addr, set()).add(project_id)
         self._cache: dict[tuple[int, str, str], MatchResult] = {}
+        self._names: dict[str, str] = {}
 
     def match(self, township_id: int, name: str, address: str = "") -> MatchResult:
-        key = (township_id, normalise_name(name), normalise_address(address))
+        """Most rows name their project exactly, so the address (unique per caller) is only
+        normalised when the name alone does not settle it."""
+        spelling = self._names.get(name)
+        if spelling is None:
+            spelling = self._names[name] = normalise_name(name)
+        exact = _by_exact(self._townships.get(township_id, _EMPTY), spelling)
+        if exact is not None and exact.state == "matched":
+            return exact
+        key = (township_id, spelling, normalise_address(address))
         if key not in self._cache:
             self._cache[key] = self._match(*key)
         return self._cache[key]
 
     def _match(self, township_id: int, name: str, address: str) -> MatchResult:
-        index = self._townships.get(township_id, _TownshipIndex())
+        index = self._townships.get(township_id, _EMPTY)
         for result in (
             _by_exact(index, name),
             _by_address(index, address),

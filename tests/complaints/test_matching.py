@@ -83,6 +83,10 @@ def test_a_name_known_only_in_another_township_is_never_applied(matcher):
     assert result.state == "review" and result.candidates == ((5, 0.5, "other_township"),)
 
 
-def test_repeated_spellings_are_matched_once(matcher):
-    first = matcher.match(10, "阳光花园")
-    assert matcher.match(10, " 阳光花园 ") is first
+def test_repeated_spellings_are_matched_once(matcher, monkeypatch):
+    calls = []
+    original = matcher._match
+    monkeypatch.setattr(matcher, "_match", lambda *key: calls.append(key) or original(*key))
+    first = matcher.match(10, "金色巷湾", "人民路1号1号楼")
+    assert matcher.match(10, " 金色巷湾 ", "人民路1号2号楼301") is first
+    assert len(calls) == 1
