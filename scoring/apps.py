@@ -11,11 +11,13 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from orgs.context_processors import register_nav
         from orgs.demo import DEMO_STEPS
+        from orgs.home import register_panel
 
-        from . import signals  # noqa: F401 - connects the manager-change hook
+        from . import panels, signals  # noqa: F401 - signals connects the manager-change hook
 
         register_nav(_("考核"), "scoring:quarter_list", EVERY_ROLE)
         register_nav(_("整改措施"), "scoring:action_list", EVERY_ROLE)
+        register_panel("scoring/panel.html", panels.actions_panel, order=30)
         # After campaigns, ledgers and complaints (INSTALLED_APPS order), so their demo data is scored.
         if "scoring.demo.populate" not in DEMO_STEPS:
             DEMO_STEPS.append("scoring.demo.populate")

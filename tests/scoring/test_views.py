@@ -202,3 +202,13 @@ def test_publishing_twice_is_refused(run, task_force):
 
     with pytest.raises(ScoringError):
         publish_quarter(run, task_force)
+
+
+def test_home_panel_counts_actions_in_scope(client_for, task_force, township_a, company_y, run):
+    page = client_for(task_force).get("/").content.decode()
+    assert 'data-testid="panel-actions"' in page and "待确认的整改措施" in page
+    # Township A's only action is the quality evaluation of 阳光花园 (its company is blacklisted).
+    page = client_for(township_a).get("/").content.decode()
+    assert "已确认、待落实的整改措施" in page and "待确认 1" in page
+    # Company Y has no action at all: no panel.
+    assert 'data-testid="panel-actions"' not in client_for(company_y).get("/").content.decode()
