@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE["complaints-previous-month"] = {
     "schedule": crontab(day_of_month=1, hour=2, minute=0),
     "options": {"expires": 20 * 3600},
 }
+# Daily overdue scan and 3-day deadline reminders, before the 7:30 digest e-mails them.
+CELERY_BEAT_SCHEDULE["ledgers-daily-reminders"] = {
+    "task": "ledgers.tasks.daily_reminders",
+    "schedule": crontab(hour=7, minute=0),
+    "options": {"expires": 12 * 3600},
+}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,40 @@
+"""Celery tasks of the ledger: thin wrappers taking ids around the service functions."""
+
+from celery import shared_task
+
+from orgs import jobs
+from orgs.models import Job
+
+
+@shared_task(acks_late=True)
+def export_ledger(job_id: int) -> None:
+    from .excel import run_export_job
+
+    job = Job.objects.get(pk=job_id)
+    try:
+        run_export_job(job)
+    except Exception as error:
+        jobs.fail(job, f"导出失败：{error}")
+        raise
+
+
+@shared_task(acks_late=True)
+def import_ledger(job_id: int) -> None:
+    from .excel import run_import_job
+
+    job = Job.objects.get(pk=job_id)
+    try:
+        run_import_job(job)
+    except Exception as error:
+        jobs.fail(job, f"导入失败：{error}")
+        raise
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def daily_reminders() -> dict:
+    """Every morning: overdue items and items due in 3 days, into each responsible person's inbox."""
+    from django.utils import timezone
+
+    from .reminders import send_reminders
+
+    return send_reminders(timezone.localdate()).as_dict()

@@ -1,0 +1,333 @@
+"""The ledger in Excel: the seed 001 附件2 layout out, the same template back in."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from campaigns.preset_loader import load_preset
+from ledgers import excel, workflow
+from ledgers.excel import COLUMNS, ExportScope, WrongFile, apply_import, plan_import, write_workbook
+from ledgers.models import LedgerItem
+
+DEADLINE = date(2030, 6, 30)
+
+
+@pytest.fixture
+def zz(county):
+    """Seed 001's campaign (four action ledgers) running in the test county."""
+    return load_preset("zaozhuang-2020", jurisdiction=county.pk, new_slug="zz").campaign
+
+
+def log(campaign, project, code: str, problem: str, **fields) -> LedgerItem:
+    return workflow.create_item(
+        user=None,
+        campaign=campaign,
+        project=project,
+        problem=problem,
+        category=campaign.categories.get(code=code),
+        deadline=fields.pop("deadline", DEADLINE),
+        **fields,
+    )
+
+
+@pytest.fixture
+def ledger(zz, project_a, project_b, project_y):
+    """Project A has three problems (one looks like a formula), B one; Y one on another ledger."""
+    return {
+        "a1": log(zz, project_a, "1.1", "楼道卫生差", measures="每日保洁", responsible_person="赵一"),
+        "a2": log(zz, project_a, "1.3", "=SUM(A1:A9)", measures="+86 电话通知"),
+        "a3": log(zz, project_a, "1.2", "绿化带缺株", measures="-补植"),
+        "b1": log(zz, project_b, "1.1", "垃圾桶破损"),
+        "y1": log(zz, project_y, "2.2", "井盖缺失"),
+    }
+
+
+def export(tmp_path, campaign, items=None, **scope):
+    path = tmp_path / "ledger.xlsx"
+    scope = ExportScope(campaign, **scope)
+    write_workbook(path, scope, excel.export_items(scope, items or LedgerItem.objects.all()))
+    return path
+
+
+def test_export_reproduces_the_template_title_header_and_merged_project_cells(tmp_path, zz, ledger):
+    book = load_workbook(export(tmp_path, zz))
+
+    assert book.sheetnames == ["1 环境卫生", "2 道路设施", "3 车辆停放", "4 服务质量"]
+    sheet = book["1 环境卫生"]
+    assert sheet["A1"].value == "环境卫生攻坚行动整治工作台账"
+    assert sheet["A2"].value == "属地：示范县"
+    assert sheet["G2"].value.endswith("日")
+    assert [c.value for c in sheet[3]][:12] == COLUMNS
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    # 东湖家园 (东城街道 sorts first) is row 4; 阳光花园's three problems on rows 5-7 share one serial.
+    for col in "ABCDJK":
+        assert f"{col}5:{col}7" in merged
+    assert not any(r.startswith("E") for r in merged)
+    assert [sheet[f"A{r}"].value for r in range(4, 8)] == [1, 2, None, None]
+
+
+def test_export_numbers_one_serial_per_project_with_its_problems_on_consecutive_rows(tmp_path, zz, ledger):
+    sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
+
+    rows = [[c.value for c in row][:12] for row in sheet.iter_rows(min_row=4)]
+    projects = [(r[0], r[1]) for r in rows if r[0] is not None]
+    assert projects == [(1, "东湖家园"), (2, "阳光花园")]
+    assert [r[4] for r in rows] == ["垃圾桶破损", "楼道卫生差", "=SUM(A1:A9)", "绿化带缺株"]
+    assert rows[1][9:11] == ["北关社区", "城关街道"]
+    assert rows[2][9:11] == [None, None], "merged cells below the first hold nothing"
+    assert sheet["G5"].value.date() == DEADLINE
+
+
+def test_formula_looking_cells_stay_text(tmp_path, zz, ledger):
+    sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
+
+    cells = {
+        sheet.cell(row=r, column=c).value: sheet.cell(row=r, column=c) for r in range(4, 8) for c in (5, 6)
+    }
+    for text in ("=SUM(A1:A9)", "+86 电话通知", "-补植"):
+        assert cells[text].data_type == "s"
+
+
+def test_export_prints_on_a4_landscape_with_the_header_repeated(tmp_path, zz, ledger):
+    sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
+
+    assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == 9
+    assert sheet.print_title_rows == "$1:$3"
+    assert sheet.column_dimensions["E"].width > sheet.column_dimensions["A"].width
+    assert sheet["E4"].alignment.wrap_text
+    assert sheet.column_dimensions["M"].hidden
+    assert sheet["M4"].value == f"{ledger['b1'].reference}@1"
+
+
+def test_one_sheet_export_titles_all_four_ledgers_as_the_seed_does(tmp_path, zz, ledger):
+    book = load_workbook(export(tmp_path, zz, one_sheet=True))
+
+    assert book.sheetnames == ["台账"]
+    assert book["台账"]["A1"].value == "环境卫生（道路设施、车辆停放、服务质量）攻坚行动整治工作台账"
+    assert book["台账"].max_row == 3 + 5
+
+
+def test_township_officer_exports_only_their_own_township(tmp_path, zz, ledger, township_a, client_for):
+    response = client_for(township_a).post(reverse("campaigns:ledger_export", args=[zz.slug]), {})
+
+    assert response.status_code == 200
+    path = tmp_path / "mine.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    book = load_workbook(path)
+    problems = {c.value for s in book for c in s["E"][3:]}
+    assert problems == {"楼道卫生差", "=SUM(A1:A9)", "绿化带缺株"}
+
+
+def test_a_township_cannot_export_another_townships_items_by_naming_it(
+    zz, ledger, township_a, township_b_region, client_for
+):
+    response = client_for(township_a).post(
+        reverse("campaigns:ledger_export", args=[zz.slug]), {"township": township_b_region.pk}
+    )
+
+    assert response.status_code == 200
+    assert "township" in response.context["form"].errors
+
+
+def test_large_exports_run_as_a_job_with_a_download(
+    zz, ledger, task_force, client_for, monkeypatch, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("campaigns.excel_views.SYNC_EXPORT_LIMIT", 2)
+
+    response = client_for(task_force).post(reverse("campaigns:ledger_export", args=[zz.slug]), {})
+
+    job = response.context["job"]
+    assert job.status == "done" and job.result == {"items": 5}
+    download = client_for(task_force).get(reverse("orgs:job_download", args=[job.pk]))
+    assert download.status_code == 200
+
+
+def edit_exported(path, edits: dict[str, object], append: list | None = None) -> None:
+    book = load_workbook(path)
+    sheet = book["1 环境卫生"]
+    for cell, value in edits.items():
+        sheet[cell] = value
+    if append:
+        sheet.append(append)
+    book.save(path)
+
+
+def test_import_round_trip_creates_new_rows_updates_changed_ones_and_reports_conflicts(
+    tmp_path, zz, ledger, task_force
+):
+    path = export(tmp_path, zz)
+    # Row 4: 东湖家园 b1; rows 5-7: 阳光花园 a1, a2, a3; 锦绣苑 is new.
+    edit_exported(
+        path,
+        {"F4": "已更换新垃圾桶", "I5": "整改中：已安排保洁员", "F6": "改写措施"},
+        append=[
+            3,
+            "锦绣苑",
+            "",
+            "",
+            "单元门禁损坏",
+            "更换门禁",
+            "2030年7月31日",
+            "孙三",
+            "",
+            "",
+            "东城街道",
+            "",
+        ],
+    )
+    a2 = ledger["a2"]
+    workflow.edit(a2, task_force, {"measures": "系统内已改"})  # a2 moves on after the export
+
+    preview = plan_import(path, zz, task_force).counts()
+    assert preview == {"create": 1, "change": 2, "unchanged": 2, "conflict": 1, "refused": 0}
+    assert LedgerItem.objects.count() == 5, "the preview writes nothing"
+
+    result = apply_import(path, zz, task_force)
+
+    assert result.counts["create"] == 1 and result.counts["change"] == 2 and result.counts["conflict"] == 1
+    ledger["b1"].refresh_from_db()
+    assert ledger["b1"].measures == "已更换新垃圾桶" and ledger["b1"].version == 2
+    ledger["a1"].refresh_from_db()
+    assert ledger["a1"].progress_note == "已安排保洁员" and ledger["a1"].status == "registered"
+    a2.refresh_from_db()
+    assert a2.measures == "系统内已改", "a conflict is left as the system has it"
+    new = LedgerItem.objects.get(problem="单元门禁损坏")
+    assert (new.project.name, new.deadline, new.category.code) == ("锦绣苑", date(2030, 7, 31), "1")
+    assert any("第 6 行" in e and "导出后已在系统中修改" in e for e in result.errors)
+
+
+def test_a_company_cannot_move_a_deadline_through_the_import(tmp_path, zz, ledger, company_x):
+    path = export(tmp_path, zz)
+    edit_exported(path, {"G4": "2031年1月1日"})
+
+    plan = plan_import(path, zz, company_x)
+
+    errors = [str(e) for e in plan.errors]
+    assert "“1 环境卫生”第 4 行【完成时限】：您的角色不能修改：完成时限" in errors
+    # The full export also holds company Y's item, which company X may not touch either.
+    assert any("不在您的范围内" in e for e in errors)
+    assert plan.counts()["change"] == 0
+
+
+def test_rows_without_merges_are_read_with_the_project_carried_down(tmp_path, zz, project_a, task_force):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "1 环境卫生"
+    sheet.append(["环境卫生攻坚行动整治工作台账"])
+    sheet.append(["属地：城关街道"])
+    sheet.append(COLUMNS)
+    sheet.append([1, "阳光花园", "", "", "路面破损", "修补", "2030-05-01", "", "", "", "城关街道", ""])
+    sheet.append([None, None, None, None, "井盖松动", "加固", "2030/05/02", "", "", "", None, ""])
+    path = tmp_path / "plain.xlsx"
+    book.save(path)
+
+    result = apply_import(path, zz, task_force)
+
+    assert result.counts["create"] == 2
+    assert set(LedgerItem.objects.values_list("project__name", "deadline")) == {
+        ("阳光花园", date(2030, 5, 1)),
+        ("阳光花园", date(2030, 5, 2)),
+    }
+
+
+def test_row_errors_name_the_row_and_column_in_chinese(tmp_path, zz, project_a, task_force):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(COLUMNS)
+    sheet.append([1, "阳光花园", "", "", "", "修补", "明年", "", "", "", "城关街道", ""])
+    sheet.append([2, "不存在小区", "", "", "漏水", "", "", "", "", "", "", ""])
+    path = tmp_path / "bad-rows.xlsx"
+    book.save(path)
+
+    errors = [str(e) for e in plan_import(path, zz, task_force).errors]
+
+    assert "“Sheet”第 2 行【完成时限】：无法识别的日期“明年”，请写成 2024年6月30日 或 2024-06-30" in errors
+    assert "“Sheet”第 2 行【存在问题】：存在问题不能为空" in errors
+    assert any("第 3 行【项目名称】：找不到项目“不存在小区”" in e for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"just text, not a workbook", "不是 xlsx 格式"),
+        (b"PK\x03\x04 broken zip", "不是 xlsx 格式"),
+    ],
+)
+def test_a_file_that_is_not_xlsx_is_refused(tmp_path, zz, task_force, content, message):
+    path = tmp_path / "wrong.xlsx"
+    path.write_bytes(content)
+
+    with pytest.raises(WrongFile, match=message):
+        plan_import(path, zz, task_force)
+
+
+def test_a_workbook_with_other_headers_is_refused(tmp_path, zz, task_force):
+    book = Workbook()
+    book.active.append(["工单编号", "受理时间", "小区名称"])
+    path = tmp_path / "complaints.xlsx"
+    book.save(path)
+
+    with pytest.raises(WrongFile, match="表头不符"):
+        plan_import(path, zz, task_force)
+
+
+def test_import_page_previews_then_applies_and_refuses_a_wrong_file(
+    tmp_path, zz, ledger, task_force, client_for, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(task_force)
+    url = reverse("campaigns:ledger_import", args=[zz.slug])
+    wrong = tmp_path / "wrong.xlsx"
+    wrong.write_bytes(b"not a workbook")
+    with wrong.open("rb") as handle:
+        refused = client.post(url, {"file": handle})
+    assert "不是 xlsx 格式" in refused.content.decode()
+
+    path = export(tmp_path, zz)
+    edit_exported(path, {"F4": "网页导入的措施"})
+    with path.open("rb") as handle:
+        response = client.post(url, {"file": handle})
+    preview_url = response["Location"]
+    preview = client.get(preview_url)
+    assert preview.context["preview"]["counts"]["change"] == 1
+    ledger["b1"].refresh_from_db()
+    assert ledger["b1"].measures == ""
+
+    client.post(preview_url)
+
+    ledger["b1"].refresh_from_db()
+    assert ledger["b1"].measures == "网页导入的措施"
+
+
+def test_a_township_import_cannot_touch_another_townships_item(tmp_path, zz, ledger, township_b):
+    path = export(tmp_path, zz)
+    edit_exported(path, {"F5": "越权修改"})  # row 5 is 阳光花园 in township A
+
+    plan = plan_import(path, zz, township_b)
+
+    assert plan.counts()["refused"] >= 1
+    assert any("不在您的范围内" in str(e) for e in plan.errors)
+
+
+def test_commands_export_and_import_the_ledger(tmp_path, zz, ledger, task_force, capsys):
+    out = tmp_path / "cli.xlsx"
+    call_command(
+        "export_ledger", "--campaign", "zz", "--out", str(out), "--township", "城关街道", "--category", "1"
+    )
+    sheet = load_workbook(out).active
+    assert sheet.title == "1 环境卫生" and sheet.max_row == 3 + 3
+
+    call_command("import_ledger", str(out), "--campaign", "zz", "--dry-run")
+    assert "预览（未写入）：新增 0，修改 0，无变化 3" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_ledger", str(out), "--campaign", "zz")
+    with pytest.raises(CommandError, match="不是 xlsx"):
+        bad = tmp_path / "bad.xlsx"
+        bad.write_text("x")
+        call_command("import_ledger", str(bad), "--campaign", "zz", "--user", task_force.username)
