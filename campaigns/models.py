@@ -86,12 +86,16 @@ class Campaign(models.Model):
 
     def ledger_heading(self, category: "Category | None" = None) -> str:
         """The title line of an exported ledger, in the campaign's own wording."""
-        name = (
-            category.name
-            if category is not None
-            else "、".join(c.name for c in self.categories.filter(parent=None))
-        )
-        return self.ledger_title.replace("{campaign}", self.title).replace("{category}", name)
+        if category is not None:
+            name = category.name
+        else:
+            # Seed 001 附件2 names all four ledgers in one title: "环境卫生（道路设施、车辆停放、服务质量）".
+            names = list(self.categories.filter(parent=None).values_list("name", flat=True))
+            name = f"{names[0]}（{'、'.join(names[1:])}）" if len(names) > 1 else "".join(names)
+        title = self.ledger_title.replace("{campaign}", self.title)
+        if "{category}" in title:
+            return title.replace("{category}", name)
+        return f"{title}（{category.name}）" if category is not None else title
 
 
 class Phase(models.Model):
@@ -306,5 +310,6 @@ class SelfCheck(models.Model):
         return f"{self.project} · {self.filled_at:%Y-%m-%d}"
 
     @property
-    def no_count(self) -> int:
-        return sum(1 for a in self.answers if a.get("answer") == "否")
+    def problem_count(self) -> int:
+        """How many answers revealed a problem (each became a ledger item)."""
+        return sum(1 for a in self.answers if a.get("item_id"))

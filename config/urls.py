@@ -23,4 +23,6 @@ urlpatterns = [
     path("public/", include("scoring.public_urls")),
     path("api/", include("ledgers.api.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("api/", include("campaigns.api.urls")),
+    path("campaigns/", include("campaigns.urls")),
 ]

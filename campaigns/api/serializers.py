@@ -1,0 +1,83 @@
+from rest_framework import serializers
+
+from ..models import Campaign, Category, Phase, SelfCheck
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    # A plain string (phase / milestone): several apps have a "kind" enum and the schema's
+    # enum names would collide.
+    kind = serializers.CharField(read_only=True, help_text="phase 阶段 / milestone 时间节点")
+
+    class Meta:
+        model = Phase
+        fields = ["name", "kind", "start", "end", "dates_text", "description"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.StringRelatedField()
+    phases = PhaseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "doc_number",
+            "issuer",
+            "issued_on",
+            "jurisdiction",
+            "jurisdiction_id",
+            "target",
+            "preset",
+            "is_active",
+            "ledger_title",
+            "ranking_size",
+            "streak_replace_manager",
+            "streak_replace_company",
+            "blacklist_times_replace_company",
+            "company_blacklist_share_num",
+            "company_blacklist_share_den",
+            "excellent_share_percent",
+            "yoy_commitment_months",
+            "yoy_talk_months",
+            "yoy_measure",
+            "complaint_target_percent",
+            "report_due_day",
+            "fee_reduction_complaints",
+            "list_rule",
+            "score_weights",
+            "credit_thresholds",
+            "phases",
+        ]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lead_units = serializers.StringRelatedField(many=True)
+    supporting_units = serializers.StringRelatedField(many=True)
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "campaign",
+            "parent",
+            "code",
+            "name",
+            "description",
+            "lead_units",
+            "supporting_units",
+            "local_units",
+            "units_text",
+        ]
+
+
+class SelfCheckSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    project = serializers.StringRelatedField()
+    filled_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = SelfCheck
+        fields = ["id", "campaign", "project", "project_id", "template", "answers", "filled_by", "filled_at"]

@@ -1,0 +1,166 @@
+"""Ledger export and import pages of a campaign (the Excel work itself is ledgers/excel.py).
+
+Export: a small export is answered at once; a large one runs as a Celery job that the page
+polls, with a download link when ready. Import: upload → preview of what would be created,
+changed, refused or in conflict (nothing written) → confirm → a job applies it.
+Both are scoped: the items come from LedgerItem.objects.visible_to(request.user).
+"""
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ledgers import excel, tasks
+from ledgers.models import LedgerItem
+from orgs.models import Job, Region
+
+from .models import Category
+from .views import campaign_for
+
+# Above this many items the export is a background job (seconds of work, not a request's).
+SYNC_EXPORT_LIMIT = 3000
+IMPORT_KIND = "ledger_import"
+
+
+class ExportForm(forms.Form):
+    township = forms.ModelChoiceField(
+        label=gettext_lazy("镇街"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("全部（本辖区）"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("整治内容"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("全部"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    one_sheet = forms.BooleanField(
+        label=gettext_lazy("全部放在一张工作表（否则每项整治内容一张）"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, user, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = (
+            Region.objects.visible_to(user).townships().filter(path__startswith=campaign.jurisdiction.path)
+        )
+        self.fields["category"].queryset = Category.objects.filter(campaign=campaign, parent=None)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("台账文件（.xlsx）"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("文件太大（上限 %(mb)d MB）。") % {"mb": settings.MAX_IMPORT_BYTES >> 20}
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件。"))
+        return upload
+
+
+def _may_exchange(user) -> bool:
+    """Task force, townships and admins keep the ledger in Excel; companies answer in the system."""
+    return user.is_admin or user.role in (user.Role.TASK_FORCE, user.Role.TOWNSHIP)
+
+
+@login_required
+def ledger_export(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    if not _may_exchange(request.user):
+        raise PermissionDenied(_("只有专班和镇街可以导出台账。"))
+    data = request.POST if request.method == "POST" else None
+    form = ExportForm(data, user=request.user, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scope = excel.ExportScope(campaign, data["township"], data["category"], data["one_sheet"])
+        items = excel.export_items(scope, LedgerItem.objects.visible_to(request.user))
+        if items.count() <= SYNC_EXPORT_LIMIT:
+            return _export_response(scope, items)
+        job = Job.objects.create(
+            kind="ledger_export",
+            title=_("导出台账：%(name)s") % {"name": excel.export_file_name(scope)},
+            created_by=request.user,
+            params={
+                "campaign": campaign.pk,
+                "township": data["township"].pk if data["township"] else None,
+                "category": data["category"].pk if data["category"] else None,
+                "one_sheet": data["one_sheet"],
+            },
+        )
+        tasks.export_ledger.delay(job.pk)
+        job.refresh_from_db()
+        return render(request, "ledgers/export.html", {"campaign": campaign, "form": form, "job": job})
+    return render(request, "ledgers/export.html", {"campaign": campaign, "form": form})
+
+
+def _export_response(scope: excel.ExportScope, items) -> FileResponse:
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # removed when the response closes it
+    excel.write_workbook(handle.name, scope, items)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=excel.export_file_name(scope))
+
+
+@login_required
+def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    if not _may_exchange(request.user):
+        raise PermissionDenied(_("只有专班和镇街可以导入台账。"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = Job.objects.create(
+            kind=IMPORT_KIND,
+            title=_("导入台账：%(name)s") % {"name": Path(upload.name).name[:150]},
+            created_by=request.user,
+            params={"campaign": campaign.pk},
+        )
+        job.result_file.save("import.xlsx", upload)
+        try:
+            plan = excel.plan_import(job.result_file.path, campaign, request.user)
+        except excel.WrongFile as error:
+            job.result_file.delete(save=False)
+            job.delete()
+            form.add_error("file", str(error))
+        else:
+            job.params["rows"] = len(plan.rows)
+            job.result = {"preview": plan.summary()}
+            job.save()
+            return redirect("campaigns:ledger_import_preview", slug=campaign.slug, pk=job.pk)
+    return render(request, "ledgers/import.html", {"campaign": campaign, "form": form})
+
+
+@login_required
+def ledger_import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, kind=IMPORT_KIND)
+    if job.params.get("campaign") != campaign.pk:
+        raise PermissionDenied
+    if request.method == "POST" and job.status == Job.Status.QUEUED and not job.result.get("applied"):
+        tasks.import_ledger.delay(job.pk)
+        job.refresh_from_db()
+        messages.info(request, _("已开始导入。"))
+    preview = job.result.get("preview", {})
+    return render(
+        request,
+        "ledgers/import_preview.html",
+        {"campaign": campaign, "job": job, "preview": preview, "labels": excel.ACTION_LABELS},
+    )
