@@ -10,3 +10,5 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
 FIRST_DAY_OF_WEEK = 1
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
+# Django's zh_Hans groups digits by 4 ("4,1850"); Chinese official tables group by 3 ("41,850").
+NUMBER_GROUPING = 3
