@@ -135,6 +135,8 @@ class LedgerItem(models.Model):
             models.Index(fields=["company", "status"], name="ledger_company_status"),
             models.Index(fields=["project", "id"], name="ledger_project_id"),
             models.Index(fields=["responsible_unit", "status"], name="ledger_unit_status"),
+            # The list page keys its cached counts on MAX(updated_at): one index probe.
+            models.Index(fields=["updated_at"], name="ledger_updated_at"),
         ]
 
     def __str__(self) -> str:

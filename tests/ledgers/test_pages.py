@@ -91,3 +91,12 @@ def test_project_search_offers_only_projects_in_scope(client_for, township_a, pr
 
 def test_a_foreign_township_gets_404_on_an_item(client_for, township_b, item_a):
     assert client_for(township_b).get(reverse("ledgers:item_detail", args=[item_a.pk])).status_code == 404
+
+
+def test_the_cached_status_counts_follow_every_change(client_for, township_a, company_x, item_a):
+    client = client_for(township_a)
+    before = client.get(reverse("ledgers:item_list")).context["statuses"]
+    assert dict((value, n) for value, _, n in before)["submitted"] == 0
+    workflow.submit(item_a, company_x)
+    after = client.get(reverse("ledgers:item_list"), {"page": "1"}).context["statuses"]
+    assert dict((value, n) for value, _, n in after)["submitted"] == 1
