@@ -48,7 +48,9 @@ def status_counts(request: HttpRequest, items) -> tuple[dict[str, int], int]:
     for name in ("status", "page", "o"):
         data.pop(name, None)
     last_change = LedgerItem.objects.aggregate(last=Max("updated_at"))["last"]
-    raw = f"{request.user.pk}|{data.urlencode()}|{last_change}|{timezone.localdate()}"
+    user = request.user
+    who = f"{user.pk}:{user.role}:{user.region_id}:{user.department_id}:{user.company_id}"
+    raw = f"{who}|{data.urlencode()}|{last_change}|{timezone.localdate()}"
     key = "ledger-counts:" + hashlib.sha256(raw.encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
