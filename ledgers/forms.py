@@ -30,7 +30,9 @@ class QuickEntryForm(forms.Form):
     project = forms.ModelChoiceField(
         label=_("项目"), queryset=Project.objects.none(), widget=forms.HiddenInput
     )
-    category = forms.ModelChoiceField(label=_("整治内容"), queryset=Category.objects.none(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("整治内容"), queryset=Category.objects.none(), required=False, empty_label=_("请选择")
+    )
     problem = forms.CharField(label=_("存在问题"), widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.FileField(label=_("现场照片"), required=False, widget=PHOTO)
     deadline = forms.DateField(label=_("完成时限"), required=False, widget=DATE)
@@ -132,7 +134,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("批量操作"), choices=ACTIONS)
     items = forms.ModelMultipleChoiceField(queryset=LedgerItem.objects.none())
     responsible_unit = forms.ModelChoiceField(
-        label=_("责任单位"), queryset=Department.objects.none(), required=False
+        label=_("责任单位"), queryset=Department.objects.none(), required=False, empty_label=_("不变")
     )
     responsible_person = forms.CharField(label=_("责任人"), required=False, max_length=100)
     deadline = forms.DateField(label=_("时限"), required=False, widget=DATE)
