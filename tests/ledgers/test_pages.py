@@ -100,3 +100,14 @@ def test_the_cached_status_counts_follow_every_change(client_for, township_a, co
     workflow.submit(item_a, company_x)
     after = client.get(reverse("ledgers:item_list"), {"page": "1"}).context["statuses"]
     assert dict((value, n) for value, _, n in after)["submitted"] == 1
+
+
+def test_the_admin_can_read_the_ledger_but_not_edit_or_delete_it(client_for, admin_user, item_a):
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:ledgers_ledgeritem_changelist")).status_code == 200
+    assert client.get(reverse("admin:ledgers_ledgeritem_change", args=[item_a.pk])).status_code == 200
+    assert (
+        client.post(reverse("admin:ledgers_ledgeritem_delete", args=[item_a.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert LedgerItem.objects.filter(pk=item_a.pk).exists()
