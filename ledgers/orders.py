@@ -115,7 +115,9 @@ def answer(response: OrderResponse, user: User, *, measures: str) -> OrderRespon
     if not (measures or "").strip():
         raise WorkflowError("请填写已采取的整改措施。")
     item = workflow.edit(line.item, user, {"measures": measures.strip()})
-    workflow.submit(item, user, note=measures.strip())
+    # The item may already await acceptance (submitted from its own page); the answer then stands alone.
+    if item.status != LedgerItem.Status.SUBMITTED:
+        workflow.submit(item, user, note=measures.strip())
     line.measures = measures.strip()
     line.submitted_by = user
     line.submitted_at = timezone.now()
@@ -141,7 +143,9 @@ def decide(response: OrderResponse, user: User, *, accepted: bool, reason: str =
     if line.decision != Decision.ANSWERED:
         raise WorkflowError("该问题尚未答复或已处理。")
     if accepted:
-        workflow.accept(line.item, user, note=f"整改通知书 {line.order.number} 验收通过")
+        # An item already closed from its own page needs no second acceptance.
+        if line.item.status != LedgerItem.Status.CLOSED:
+            workflow.accept(line.item, user, note=f"整改通知书 {line.order.number} 验收通过")
         line.decision = Decision.ACCEPTED
     else:
         workflow.return_(line.item, user, reason=reason)

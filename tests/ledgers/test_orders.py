@@ -137,3 +137,18 @@ def test_the_api_issues_answers_and_decides(client_for, township_a, company_x, i
         reverse("order-line-decide", args=[line_id]), {"accepted": True}, content_type="application/json"
     )
     assert decided.json()["decision"] == "accepted"
+
+
+def test_an_item_closed_from_its_own_page_is_accepted_on_the_order_without_a_second_move(
+    order, company_x, township_a, item_a
+):
+    from ledgers import workflow
+
+    line = order.responses.get()
+    workflow.submit(item_a, company_x)
+    orders.answer(line, company_x, measures="已处理")
+    workflow.accept(item_a, township_a)
+    orders.decide(line, township_a, accepted=True)
+    order.refresh_from_db()
+    assert order.status == "closed"
+    assert item_a.events.filter(move="accept").count() == 1
