@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "project", "company", "township"
     )
     filterset = OrderFilter(request.GET, queryset=rows, request=request)
-    page = paginate(request, filterset.qs.order_by("status", "deadline", "-id"))
+    still_open = Case(When(status=RectificationOrder.Status.CLOSED, then=1), default=0)
+    page = paginate(request, filterset.qs.order_by(still_open, "deadline", "-id"))
     may_issue = workflow.role_of(request.user) in workflow.ACCEPTORS
     return render(
         request, "ledgers/order_list.html", {"filter": filterset, "page": page, "may_issue": may_issue}

@@ -152,3 +152,18 @@ def test_an_item_closed_from_its_own_page_is_accepted_on_the_order_without_a_sec
     order.refresh_from_db()
     assert order.status == "closed"
     assert item_a.events.filter(move="accept").count() == 1
+
+
+def test_the_order_list_puts_open_orders_first_with_a_fixed_number_of_queries(
+    client_for, township_a, company_x, project_a, campaign, django_assert_max_num_queries
+):
+    made = []
+    for n in range(6):
+        item = make_item(project_a, campaign, problem=f"问题{n}")
+        made.append(orders.issue(user=township_a, items=[item], deadline=DEADLINE, body="请整改"))
+    RectificationOrder.objects.filter(pk=made[0].pk).update(status="closed")
+    client = client_for(company_x)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("ledgers:order_list")).context["page"]
+    assert [o.status for o in page][-1] == "closed"
+    assert len(page.object_list) == 6
