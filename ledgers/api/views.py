@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,19 @@ from ..filters import LedgerItemFilter, OrderFilter
 from ..models import Evidence, LedgerEvent, LedgerItem, OrderResponse, RectificationOrder
 from ..workflow import NotAllowed, StaleVersion, WorkflowError
 from . import serializers
+
+
+class NewestFirst(CursorPagination):
+    """Keyset pages in id order: no COUNT(*) and no deep OFFSET, however long the ledger grows."""
+
+    ordering = "-id"
+    page_size = 50
+
+
+class LedgerItemApiFilter(LedgerItemFilter):
+    """The page's FilterSet minus its sort order: API pages are keyset pages in id order."""
+
+    o = None
 
 
 def refused(error: WorkflowError) -> Response:
@@ -73,7 +87,8 @@ class LedgerItemViewSet(
     """台账问题. Moves are actions; nothing is deleted (withdraw is a move with a reason)."""
 
     serializer_class = serializers.LedgerItemSerializer
-    filterset_class = LedgerItemFilter
+    filterset_class = LedgerItemApiFilter
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return (
@@ -184,6 +199,7 @@ class LedgerEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.LedgerEventSerializer
     filterset_fields = ["item", "move"]
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return (

@@ -143,3 +143,18 @@ def test_the_moves_are_in_the_openapi_schema(client_for, task_force):
     for name in ("accept", "return", "escalate", "extend", "withdraw", "history"):
         assert f"/api/ledger-items/{{id}}/{name}/" in schema
     assert "/api/rectification-orders/" in schema
+
+
+def test_the_item_list_pages_by_cursor_without_counting(
+    api, task_force, project_a, campaign, django_assert_max_num_queries
+):
+    from .conftest import make_item
+
+    for n in range(55):
+        make_item(project_a, campaign, problem=f"问题{n}")
+    client = api(task_force)
+    with django_assert_max_num_queries(6):
+        first = client.get(reverse("ledger-item-list")).json()
+    assert "count" not in first and len(first["results"]) == 50
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 5 and second["next"] is None
