@@ -113,6 +113,23 @@ def _open(file: BinaryIO):
         raise RosterFileError(CORRUPT) from exc
 
 
+def fill_merged_places(rows: list[RosterRow]) -> list[RosterRow]:
+    """Townships and communities are usually merged cells spanning their projects' rows.
+
+    A read-only workbook gives the value only on the first row of a merge, so a row that
+    names a project but leaves 街道 blank takes the 街道 (and, when also blank, the 社区)
+    of the row above. A first data row without a 街道 is still refused.
+    """
+    above: RosterRow | None = None
+    for row in rows:
+        if row.get("name") and not row.get("township") and above and above.get("township"):
+            row.values["township"] = above.get("township")
+            if not row.get("community"):
+                row.values["community"] = above.get("community")
+        above = row
+    return rows
+
+
 @dataclass
 class RosterSheet:
     rows: list[RosterRow]
@@ -148,7 +165,7 @@ def read_roster(file: BinaryIO) -> RosterSheet:
                 for offset, row in enumerate(rows[header_index + 1 :])
             ]
             letters = {f: get_column_letter(i + 1) for i, f in mapping.items()}
-            return RosterSheet([r for r in data if not r.is_blank], letters)
+            return RosterSheet(fill_merged_places([r for r in data if not r.is_blank]), letters)
     finally:
         workbook.close()
     raise RosterFileError("Excel 文件中没有工作表。")

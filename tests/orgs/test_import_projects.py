@@ -147,3 +147,28 @@ def test_command_needs_an_existing_county(county, tmp_path):
     path.write_bytes(workbook_bytes([]))
     with pytest.raises(CommandError, match="未找到区县“无此县”"):
         call_command("import_projects", str(path), "--county", "无此县")
+
+
+def test_merged_township_and_community_cells_apply_to_every_row_they_span(county):
+    from openpyxl import Workbook
+
+    from tests.orgs.roster_files import HEADER
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append([1, "城关街道", "北关社区", "书香苑", None, None, 100])
+    ws.append([2, None, None, "翠湖花园", None, None, 200])
+    ws.append([3, None, None, "星河湾", None, None, 300])
+    ws.merge_cells("B2:B4")
+    ws.merge_cells("C2:C4")
+    buffer = BytesIO()
+    wb.save(buffer)
+    report = run(county, buffer.getvalue())
+    assert report.counts["created"] == 3
+    assert set(Project.objects.values_list("community__name", flat=True)) == {"北关社区"}
+
+
+def test_a_first_row_without_township_is_still_refused(county):
+    rows = [[1, None, None, "书香苑", None, None, 100, None, None, None, None, None, None]]
+    assert by_row(run(county, workbook_bytes(rows)))[4].messages == ["街道（B列）：街道为空"]
