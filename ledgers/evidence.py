@@ -1,60 +1,62 @@
 """Evidence photos and documents: checked by content, images shrunk, stored under generated names.
 
 A file's name and the browser's content type are the uploader's claims, so neither decides
-anything: a PDF is recognised by its magic bytes, an image by Pillow parsing it. Images are
-re-encoded as JPEG (EXIF orientation applied, metadata such as GPS dropped, longest side at
-most 1600 px), which also means no uploaded bytes are ever served back as they came.
+anything: the shared checks in config/uploads.py judge the bytes. Images are re-encoded (EXIF
+orientation applied, metadata such as GPS dropped, longest side at most 1600 px), which also
+means no uploaded image bytes are ever served back as they came.
 """
-
-from io import BytesIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from config.uploads import IMAGE_TYPES, PDF, UnsafeFile, reencode_image, sniff_upload
 from orgs.models import User
 
 from .models import Evidence, LedgerEvent, LedgerItem, OrderResponse
 from .workflow import Move, WorkflowError, check_move, lock_item
 
 MAX_SIDE = 1600
-MAX_PIXELS = 60_000_000  # a 60-megapixel photo is already beyond any phone camera
-PDF_MAGIC = b"%PDF-"
+MAX_PIXELS = 60_000_000  # beyond any phone camera; decoding more would only cost memory
+ACCEPTED = set(IMAGE_TYPES.values()) | {PDF}
+EXTENSIONS = {PDF: "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
-def _shrunk_jpeg(upload: UploadedFile) -> bytes:
+def _check_pixels(upload: UploadedFile) -> None:
     try:
-        with Image.open(upload) as probe:
-            probe.verify()
-        upload.seek(0)
         with Image.open(upload) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise WorkflowError("图片像素过大，请压缩后再上传。")
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = BytesIO()
-            image.save(out, "JPEG", quality=85, optimize=True)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
-        raise WorkflowError("只能上传图片（JPEG、PNG 等）或 PDF 文件。") from error
+            too_big = image.width * image.height > MAX_PIXELS
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise WorkflowError("图片无法读取，请换一张照片。") from error
+    finally:
+        upload.seek(0)
+    if too_big:
+        raise WorkflowError("图片像素过大，请压缩后再上传。")
 
 
 def checked_content(upload: UploadedFile) -> tuple[bytes, str, str]:
-    """(bytes to store, content type, extension) for an upload, or WorkflowError with the reason."""
+    """(bytes to store, content type, extension) for an upload, or WorkflowError with the reason.
+
+    The type is judged by content (config.uploads.sniff_upload refuses scripts, pages, polyglots
+    and PDFs carrying JavaScript); images are re-encoded, upright, at most 1600 px.
+    """
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
         raise WorkflowError(f"文件过大，单个文件不能超过 {limit // (1024 * 1024)} MB。")
     if upload.size == 0:
         raise WorkflowError("文件是空的。")
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head == PDF_MAGIC:
-        return upload.read(), "application/pdf", "pdf"
-    return _shrunk_jpeg(upload), "image/jpeg", "jpg"
+    try:
+        content_type = sniff_upload(upload, allowed=ACCEPTED)
+        if content_type == PDF:
+            upload.seek(0)
+            return upload.read(), PDF, "pdf"
+        _check_pixels(upload)
+        data, content_type = reencode_image(upload, max_side=MAX_SIDE)
+    except UnsafeFile as error:
+        raise WorkflowError(error.messages[0]) from error
+    return data, content_type, EXTENSIONS.get(content_type, "jpg")
 
 
 @transaction.atomic

@@ -294,7 +294,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """The only way to a stored file: scoped, with the type we wrote, never sniffed."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user).select_related("item"), pk=pk)
-    ext = "pdf" if evidence.content_type == "application/pdf" else "jpg"
+    ext = evidence_service.EXTENSIONS.get(evidence.content_type, "bin")
     response = FileResponse(
         evidence.file.open("rb"),
         content_type=evidence.content_type,

@@ -43,7 +43,7 @@ def test_an_image_is_shrunk_rotated_and_stripped_of_metadata(item_a, township_a)
 
 def test_a_php_file_renamed_jpg_is_refused(item_a, township_a):
     upload = SimpleUploadedFile("shell.jpg", b"<?php system($_GET['c']); ?>", content_type="image/jpeg")
-    with pytest.raises(WorkflowError, match="只能上传图片"):
+    with pytest.raises(WorkflowError, match="脚本"):
         evidence.attach(item_a, township_a, upload, "before")
     assert not Evidence.objects.exists()
 
@@ -92,3 +92,18 @@ def test_the_upload_page_stores_a_photo_from_a_phone(client_for, company_x, item
     image = client_for(company_x).get(reverse("ledgers:evidence_file", args=[stored.pk]))
     assert image["Content-Type"] == "image/jpeg"
     assert image["Content-Disposition"].startswith("inline")
+
+
+def test_a_pdf_carrying_javascript_is_refused(item_a, township_a):
+    upload = SimpleUploadedFile(
+        "通知.pdf", b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"
+    )
+    with pytest.raises(WorkflowError, match="PDF"):
+        evidence.attach(item_a, township_a, upload, "document")
+    assert not Evidence.objects.exists()
+
+
+def test_a_spreadsheet_is_not_evidence(item_a, township_a):
+    upload = SimpleUploadedFile("a.csv", "项目,问题\n阳光花园,漏水\n".encode())
+    with pytest.raises(WorkflowError, match="不接受"):
+        evidence.attach(item_a, township_a, upload, "document")
