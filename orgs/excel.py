@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -169,3 +170,50 @@ def read_roster(file: BinaryIO) -> RosterSheet:
     finally:
         workbook.close()
     raise RosterFileError("Excel 文件中没有工作表。")
+
+
+# --- writing -------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+EXPORT_FIELDS = ["township", "community", "name", "aliases", "address", "households", "company",
+                 "credit_code", "manager", "manager_phone", "service_standard"]  # fmt: skip
+
+
+def safe_cell(sheet, value: object) -> object:
+    """Text starting with = + - @ is stored as a string cell, so Excel never runs it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def write_roster(projects, title: str) -> bytes:
+    """The roster in the import's own columns, so an exported file can be edited and imported back."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("基础信息台账")
+    sheet.append([title])
+    sheet.append(["序号", *(LABELS[f] for f in EXPORT_FIELDS)])
+    for number, p in enumerate(projects, start=1):
+        manager = p.manager
+        values = [
+            p.township.name,
+            p.community.name if p.community else "",
+            p.name,
+            "、".join(a.name for a in p.aliases.all()),
+            p.address,
+            p.households,
+            p.company.name if p.company else "",
+            (p.company.credit_code or "") if p.company else "",
+            manager.name if manager else "",
+            manager.phone if manager else "",
+            p.service_standard,
+        ]
+        sheet.append([number, *(safe_cell(sheet, v) for v in values)])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

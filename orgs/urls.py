@@ -5,6 +5,7 @@ from . import import_views, inbox_views, views
 app_name = "orgs"
 urlpatterns = [
     path("projects/", views.project_list, name="project_list"),
+    path("projects/export.xlsx", views.project_export, name="project_export"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("companies/", views.company_list, name="company_list"),
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),

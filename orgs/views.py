@@ -1,18 +1,23 @@
 """Home, project and company pages. Scope first: every object comes through visible_to."""
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from .excel import write_roster
 from .filters import CompanyFilter, ProjectFilter
 from .home import panels_for
 from .models import Company, Job, Project, ProjectAssignment
 from .roster_jobs import can_import
 
 PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
@@ -49,6 +54,23 @@ def project_list(request: HttpRequest) -> HttpResponse:
     template = "orgs/_project_rows.html" if request.htmx else "orgs/project_list.html"
     context = {"filter": filterset, "page": page, "can_import": can_import(request.user)}
     return render(request, template, context)
+
+
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    """The filtered, scoped project list as a roster workbook that import_projects reads back."""
+    projects = (
+        Project.objects.visible_to(request.user)
+        .select_related("township", "community", "company", "manager")
+        .prefetch_related("aliases")
+    )
+    filterset = ProjectFilter(request.GET, queryset=projects, request=request)
+    today = timezone.localdate()
+    title = f"{request.user.organisation or ''}物业服务管理基础信息台账（{today:%Y年%m月%d日}）"
+    response = HttpResponse(write_roster(filterset.qs, title), content_type=XLSX)
+    filename = quote(f"基础信息台账-{today:%Y%m%d}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 @login_required

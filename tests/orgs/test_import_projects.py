@@ -3,7 +3,9 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from orgs.excel import RosterFileError, read_roster
 from orgs.models import Company, Project, Region
@@ -172,3 +174,32 @@ def test_merged_township_and_community_cells_apply_to_every_row_they_span(county
 def test_a_first_row_without_township_is_still_refused(county):
     rows = [[1, None, None, "书香苑", None, None, 100, None, None, None, None, None, None]]
     assert by_row(run(county, workbook_bytes(rows)))[4].messages == ["街道（B列）：街道为空"]
+
+
+def test_an_exported_roster_imports_back_unchanged(county, projects, task_force, client_for):
+    from orgs.models import ProjectAlias
+
+    ProjectAlias.objects.create(project=projects["a"], name="阳光小区")
+    projects["y"].address = '=HYPERLINK("http://evil")'
+    projects["y"].save()
+    response = client_for(task_force).get(reverse("orgs:project_export"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(BytesIO(content)).active
+    formula_cell = next(
+        c for row in sheet.iter_rows() for c in row if c.value and str(c.value).startswith("=HYPER")
+    )
+    assert formula_cell.data_type == "s"
+    assert run(county, content).counts == {"created": 0, "updated": 0, "unchanged": 3, "refused": 0}
+
+
+def test_export_holds_only_the_viewers_projects_and_follows_the_filter(
+    county, projects, township_a, task_force, client_for
+):
+    def names(client, **params) -> set[str]:
+        sheet = load_workbook(BytesIO(client.get(reverse("orgs:project_export"), params).content)).active
+        return {row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
+
+    assert names(client_for(township_a)) == {"阳光花园"}
+    assert names(client_for(township_a), township=projects["b"].township_id) == {"阳光花园"}
+    assert names(client_for(task_force), q="锦绣") == {"锦绣苑"}
