@@ -265,3 +265,15 @@ def test_company_list_filters_by_a_township_in_scope(world, task_force, township
     assert [c.name for c in page.context["page"]] == ["示范物业服务有限公司"]
     page = client_for(township_a).get(reverse("orgs:company_list"), {"township": world["B"].pk})
     assert page.context["filter"].errors and [c.pk for c in page.context["page"]] == [world["X"].pk]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_roster_export_holds_exactly_the_scope(role, world, request, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    content = client_for(request.getfixturevalue(role)).get(reverse("orgs:project_export")).content
+    sheet = load_workbook(BytesIO(content)).active
+    names = {row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert names == {world[k].name for k in ("a", "b", "y") if k in VISIBLE[role]}
