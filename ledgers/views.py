@@ -140,10 +140,19 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence_form": EvidenceForm(),
         "evidence": item.evidence.select_related("uploaded_by"),
         "timeline": timeline(item),
+        "source_url": source_url(item),
         "plans": item.plans.select_related("created_by"),
         "orders": item.order_responses.select_related("order"),
     }
     return render(request, "ledgers/item_detail.html", context)
+
+
+def source_url(item: LedgerItem) -> str:
+    """Where the record an item was born of can be read (the complaint for a 12345 item)."""
+    kind, _, pk = item.source_ref.partition(":")
+    if kind == "complaint" and pk.isdigit():
+        return reverse("complaints:detail", args=[int(pk)])
+    return ""
 
 
 def _field_label(name: str) -> str:

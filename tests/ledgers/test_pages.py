@@ -111,3 +111,9 @@ def test_the_admin_can_read_the_ledger_but_not_edit_or_delete_it(client_for, adm
         == 403
     )
     assert LedgerItem.objects.filter(pk=item_a.pk).exists()
+
+
+def test_an_item_born_of_a_complaint_links_to_it(client_for, township_a, item_a):
+    LedgerItem.objects.filter(pk=item_a.pk).update(source="hotline", source_ref="complaint:42")
+    page = client_for(township_a).get(reverse("ledgers:item_detail", args=[item_a.pk]))
+    assert reverse("complaints:detail", args=[42]) in page.text
