@@ -117,3 +117,58 @@ def test_an_item_born_of_a_complaint_links_to_it(client_for, township_a, item_a)
     LedgerItem.objects.filter(pk=item_a.pk).update(source="hotline", source_ref="complaint:42")
     page = client_for(township_a).get(reverse("ledgers:item_detail", args=[item_a.pk]))
     assert reverse("complaints:detail", args=[42]) in page.text
+
+
+def test_a_refused_move_from_the_page_says_why_and_changes_nothing(client_for, company_x, item_a):
+    client = client_for(company_x)
+    workflow.submit(item_a, company_x)
+    response = client.post(
+        reverse("ledgers:item_move", args=[item_a.pk, "accept"]), {"version": 2}, follow=True
+    )
+    assert "不能对该问题验收销号" in response.text
+    item_a.refresh_from_db()
+    assert item_a.status == "submitted"
+
+
+def test_a_stale_page_is_refused_with_a_clear_message(client_for, township_a, company_x, item_a):
+    workflow.edit(item_a, company_x, {"progress_note": "公司已更新"})
+    response = client_for(township_a).post(
+        reverse("ledgers:item_move", args=[item_a.pk, "withdraw"]),
+        {"version": 1, "reason": "重复"},
+        follow=True,
+    )
+    assert "已被他人修改" in response.text
+    item_a.refresh_from_db()
+    assert item_a.status == "registered"
+
+
+def test_bulk_escalation_runs_through_workflow_for_the_task_force_only(
+    client_for, task_force, township_a, item_a, project_a, campaign
+):
+    second = make_item(project_a, campaign, problem="外墙脱落")
+    data = {
+        "action": "escalate",
+        "items": [item_a.pk, second.pk],
+        "level": "county",
+        "deadline": "2030-01-01",
+    }
+    client_for(township_a).post(reverse("ledgers:item_bulk"), data)
+    assert not LedgerItem.objects.escalated().exists()
+    client_for(task_force).post(reverse("ledgers:item_bulk"), data)
+    assert LedgerItem.objects.escalated().count() == 2
+    assert second.events.filter(move="escalate", actor=task_force).exists()
+
+
+def test_bulk_assignment_sets_unit_and_person_with_history(client_for, township_a, item_a, housing_bureau):
+    client_for(township_a).post(
+        reverse("ledgers:item_bulk"),
+        {
+            "action": "assign",
+            "items": [item_a.pk],
+            "responsible_unit": housing_bureau.pk,
+            "responsible_person": "张三",
+        },
+    )
+    item_a.refresh_from_db()
+    assert (item_a.responsible_unit, item_a.responsible_person) == (housing_bureau, "张三")
+    assert item_a.events.get(move="edit").changes["responsible_person"] == ["", "张三"]
