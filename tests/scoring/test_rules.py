@@ -212,3 +212,15 @@ def test_fee_reduction(black, pq, threshold, expected):
 def test_a_project_counts_for_the_company_serving_it_most_days():
     assert rules.attribute_projects([(1, 10, 30), (1, 20, 62)]) == {1: 20}
     assert rules.attribute_projects([(1, 10, 46), (1, 20, 46)]) == {1: 20}
+
+
+def test_lists_on_hundredths_match_lists_on_points():
+    rule = {"mode": "threshold", "red_min": 80, "black_max": 50}
+    cents = {pid: int(score * 100) for pid, score in SCORES.items()}
+    on_cents, on_points = rules.red_black_lists(cents, rule, unit=100), rules.red_black_lists(SCORES, rule)
+    assert (on_cents.red, on_cents.black) == (on_points.red, on_points.black)
+
+
+@pytest.mark.parametrize(("cents", "text"), [(9250, "92.50"), (5, "0.05"), (10000, "100.00"), (None, None)])
+def test_cents_text(cents, text):
+    assert rules.cents_text(cents) == text
