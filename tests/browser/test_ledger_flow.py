@@ -55,6 +55,7 @@ def test_township_logs_a_problem_company_answers_township_closes_it(
     # From the ledger list: tick the item and issue a rectification order for its project.
     page.goto("/ledgers/")
     page.get_by_label(item.reference).check()
+    page.get_by_role("button", name="批量操作").click()  # folded away on a phone
     page.get_by_label("批量操作").select_option(label="下达整改通知书")
     page.get_by_role("button", name="对勾选的问题执行").click()
     page.get_by_label("整改时限").fill(deadline)
