@@ -131,10 +131,11 @@ def order_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @transaction.atomic
 def _answer_with_photo(request: HttpRequest, line: OrderResponse, data: dict) -> None:
-    """The after-photo goes in first (the item is still open), then the answer submits the item."""
+    """Answer first, photo last: a refused answer then never leaves a stored file behind, and a
+    refused photo (checked before anything is written) rolls the answer back with it."""
+    orders.answer(line, request.user, measures=data["measures"])
     if data.get("photo"):
         evidence_service.attach(line.item, request.user, data["photo"], Evidence.Kind.AFTER, response=line)
-    orders.answer(line, request.user, measures=data["measures"])
 
 
 @login_required

@@ -167,3 +167,21 @@ def test_the_order_list_puts_open_orders_first_with_a_fixed_number_of_queries(
         page = client.get(reverse("ledgers:order_list")).context["page"]
     assert [o.status for o in page][-1] == "closed"
     assert len(page.object_list) == 6
+
+
+def test_an_answer_with_a_refused_photo_is_not_recorded(
+    client_for, order, company_x, item_a, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    line = order.responses.get()
+    bad = SimpleUploadedFile("after.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    response = client_for(company_x).post(
+        reverse("ledgers:order_answer", args=[line.pk]), {"measures": "已清理", "photo": bad}, follow=True
+    )
+    assert "拒绝上传" in response.text
+    line.refresh_from_db()
+    item_a.refresh_from_db()
+    assert (line.decision, item_a.status) == ("", "registered")
+    assert not list(tmp_path.rglob("*.*"))
