@@ -2,8 +2,10 @@
 headers, and the configured Celery broker (file system by default, Redis in CI) really delivers."""
 
 import os
+import re
 import subprocess
 import sys
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -15,6 +17,26 @@ from config.celery import app as celery_app
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STRONG_KEY = "deploy-test-7f3b9c2e5a8d1f4b6e0c9a3d7b2f5e8c1a4d6b9e3f7c0a2d5b8e1f4c7a9d3b6e0"
+
+
+def normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_lock_pins_every_dependency_of_pyproject_at_the_same_version():
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + [
+        d for extra in project["optional-dependencies"].values() for d in extra
+    ]
+    locked = {}
+    for line in (BASE_DIR / "requirements.lock").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            locked[normalised(name)] = version.strip()
+
+    for requirement in wanted:
+        name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)", requirement).groups()
+        assert locked.get(normalised(name)) == version, f"{requirement} 未写入 requirements.lock（make lock）"
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
