@@ -10,6 +10,7 @@ from orgs.models import Project
 from .models import Publication, QualityEvaluation, ScoreRun
 from .periods import Quarter
 from .quarterly import ScoringError
+from .rules import INPUT_LABELS
 
 
 def pick_campaign(slug: str | None) -> Campaign:
@@ -34,18 +35,25 @@ def require_task_force(user) -> None:
 def publish_quarter(run: ScoreRun, user) -> Publication:
     """Make a quarter's red/black lists and credit ratings public, stating the data and rules they rest on."""
     require_task_force(user)
-    summary = run.summary
+    summary, params = run.summary, run.params
+    weights = "、".join(f"{INPUT_LABELS.get(k, k)} {v}" for k, v in params.get("score_weights", {}).items())
+    thresholds = "、".join(f"{k}≥{v}" for k, v in params.get("credit_thresholds", {}).items())
+    num, den = params.get("company_blacklist_share", [1, 3])
     basis = {
         "computed_at": timezone.localtime(run.computed_at).strftime("%Y-%m-%d %H:%M"),
         "data": {
-            k: summary.get(k)
-            for k in ("projects", "scored", "surveys", "inspections", "complaints", "items_due")
+            "物业项目": summary.get("projects"),
+            "计分项目": summary.get("scored"),
+            "满意度测评": summary.get("surveys"),
+            "督查得分": summary.get("inspections"),
+            "12345等诉求": summary.get("complaints"),
+            "到期台账问题": summary.get("items_due"),
         },
         "rules": {
-            "weights": run.params.get("score_weights"),
-            "list_rule": summary.get("list_rule"),
-            "credit_thresholds": run.params.get("credit_thresholds"),
-            "company_blacklist_share": run.params.get("company_blacklist_share"),
+            "考核权重": f"{weights}（缺项按其余各项折算）",
+            "红黑榜": summary.get("list_rule"),
+            "信用等级": f"{thresholds}，其余为C；列入企业黑名单的为C",
+            "企业黑名单": f"服务项目{num}/{den}以上（含本数）列入黑榜",
         },
     }
     publication, created = Publication.objects.get_or_create(
@@ -68,14 +76,18 @@ def publish_month(campaign: Campaign, month: str, user) -> Publication:
     run = MonthlyRun.objects.filter(campaign=campaign, month=month).first()
     if run is None:
         raise ScoringError(f"{month} 尚未计算月度排名，不能公示")
+    size = run.params.get("ranking_size", campaign.ranking_size)
     basis = {
         "computed_at": timezone.localtime(run.computed_at).strftime("%Y-%m-%d %H:%M"),
         "data": {
-            "complaints": run.total_complaints,
-            "matched": run.matched_complaints,
-            "ranked": run.ranked_projects,
+            "诉求总数": run.total_complaints,
+            "已匹配到项目": run.matched_complaints,
+            "排名项目": run.ranked_projects,
         },
-        "rules": {"ranking_size": run.params.get("ranking_size", campaign.ranking_size), **run.params},
+        "rules": {
+            "通报范围": f"按当月诉求量排名前{size}名（并列名次均列入，无诉求的项目不排名）",
+            "受理时间": "按北京时间计入当月",
+        },
     }
     publication, created = Publication.objects.get_or_create(
         campaign=campaign,

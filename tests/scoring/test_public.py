@@ -27,7 +27,7 @@ def test_published_quarter_shows_lists_ratings_and_their_basis(client, campaign,
     assert "东湖家园" in page and "阳光花园" in page and 'data-testid="basis"' in page
     assert [e.project.name for e in response.context["black"]] == ["东湖家园"]
     assert "13800000002" not in page and "赵一" not in page  # no managers or phone numbers
-    assert "得分前1名列红榜" in page
+    assert "得分前1名列红榜" in page and "满意度 50" in page and "1/3以上（含本数）" in page
 
 
 def test_public_project_page_by_token_shows_company_and_published_rating_only(
