@@ -141,6 +141,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence": item.evidence.select_related("uploaded_by"),
         "timeline": timeline(item),
         "source_url": source_url(item),
+        "today": timezone.localdate(),
         "plans": item.plans.select_related("created_by"),
         "orders": item.order_responses.select_related("order"),
     }

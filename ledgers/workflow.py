@@ -302,6 +302,8 @@ def escalate(
         raise WorkflowError("请选择督办级别（县级或市级）。")
     if deadline is None:
         raise WorkflowError("挂牌督办必须设定督办时限。")
+    if deadline < timezone.localdate():
+        raise WorkflowError("督办时限不能早于今天。")
     item = _move(
         item, user, Move.ESCALATE, version, note, escalation_level=level, escalation_deadline=deadline
     )

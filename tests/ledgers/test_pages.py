@@ -172,3 +172,12 @@ def test_bulk_assignment_sets_unit_and_person_with_history(client_for, township_
     item_a.refresh_from_db()
     assert (item_a.responsible_unit, item_a.responsible_person) == (housing_bureau, "张三")
     assert item_a.events.get(move="edit").changes["responsible_person"] == ["", "张三"]
+
+
+def test_an_escalated_item_past_its_own_deadline_is_marked(client_for, task_force, item_a):
+    from datetime import date, timedelta
+
+    workflow.escalate(item_a, task_force, level="county", deadline=date.today())
+    LedgerItem.objects.filter(pk=item_a.pk).update(escalation_deadline=date.today() - timedelta(days=1))
+    page = client_for(task_force).get(reverse("ledgers:item_detail", args=[item_a.pk]))
+    assert "督办逾期" in page.text
