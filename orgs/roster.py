@@ -50,6 +50,8 @@ class RowResult:
     messages: list[str] = field(default_factory=list)
 
 
+CHUNK_ROWS = 200  # rows per commit: one commit per row made a city-sized file crawl on SQLite
+
 STATUS_LABELS = {"created": "新增", "updated": "更新", "unchanged": "未变", "refused": "拒绝"}
 
 
@@ -163,7 +165,9 @@ class _Lookups:
         projects = Project.objects.filter(
             region_path__startswith=county.path, name__in={r.name for r in rows}
         )
-        self.projects = {(p.township_id, p.name): p for p in projects.prefetch_related("aliases")}
+        # The related rows come along: the change report names the old community, company and manager.
+        projects = projects.select_related("community", "company", "manager").prefetch_related("aliases")
+        self.projects = {(p.township_id, p.name): p for p in projects}
         self.row_keys = []
 
     def begin_row(self) -> None:
@@ -316,7 +320,8 @@ def import_roster(
     check_visible_to=None,
     progress: Callable[[int], None] | None = None,
 ) -> RosterReport:
-    """Import every row, each in its own transaction so progress is visible and a bad row costs only itself.
+    """Import every row; rows are committed in chunks so progress is visible while it runs, and each
+    row has its own savepoint so a bad row costs only itself.
 
     With `dry_run` the same work runs inside one transaction that is rolled back: a
     preview that says exactly what a real run would do. `check_visible_to` (a user)
@@ -332,10 +337,12 @@ def import_roster(
     with transaction.atomic() if dry_run else nullcontext():
         lookups = _Lookups(county, [p for _raw, p in parsed if isinstance(p, _Row)])
         seen: dict[tuple[str, str], int] = {}
-        for index, (raw, row) in enumerate(parsed):
-            report.rows.append(_import_one(raw, row, lookups, sheet, seen, check_visible_to))
-            if progress and index % 100 == 99:
-                progress(index + 1)
+        for start in range(0, len(parsed), CHUNK_ROWS):
+            with transaction.atomic():
+                for raw, row in parsed[start : start + CHUNK_ROWS]:
+                    report.rows.append(_import_one(raw, row, lookups, sheet, seen, check_visible_to))
+            if progress:
+                progress(min(start + CHUNK_ROWS, len(parsed)))
         if dry_run:
             transaction.set_rollback(True)
     return report
