@@ -12,7 +12,7 @@ NODE_STAMP := node_modules/.installed
 DEPLOY_ENV := DJANGO_ENV=production ALLOWED_HOSTS=zhengzhitong.example.gov.cn \
 	SECRET_KEY=check-deploy-0b7e5c1d9a4f2e8b6c3a7d1f5e9b2c8a4d6f0e3b7a1c5d9f2e6b8a4c0d7f3e1b9a5
 
-.PHONY: help install run test lint check-deploy lock
+.PHONY: help install run test lint check-deploy lock bench
 
 help:
 	@echo "make run           install, migrate, load the demo county once, start web + Celery worker + beat"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make check-deploy  manage.py check --deploy in production mode"
 	@echo "make lock          rewrite requirements.lock from the virtualenv after changing pyproject.toml"
+	@echo "make bench         benchmark suite at city size (SIZE=province for 100,000 projects); needs postgresql, redis-server, wrk"
 
 # The virtualenv is created once; packages are reinstalled only when pyproject or the lock changes.
 $(PY):
@@ -57,3 +58,9 @@ lock: $(PY)
 	@{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --exclude-editable --disable-pip-version-check; } > requirements.lock.new
 	@mv requirements.lock.new requirements.lock
 	@touch $(PY_STAMP)
+
+# Builds the size's data set once (PostgreSQL on 127.0.0.1 unless DATABASE_URL is set), then measures;
+# results go to bench/results/. BENCH_ARGS passes options, e.g. BENCH_ARGS="--only import --runs 5".
+SIZE ?= city
+bench: install
+	$(PY) -m bench.run --size $(SIZE) $(BENCH_ARGS)

@@ -1,0 +1,295 @@
+"""Each figure of the suite: what is measured, against which target, beside which floor or peer.
+
+A figure is a dict: name, value (the median), unit, runs (every run's value), target (text),
+ok (True/False/None when there is no target) and note. Comparisons are ratios of medians of
+runs interleaved in the same process, so a busy machine slows both sides alike.
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import generate, services
+
+REPO = Path(__file__).resolve().parent.parent
+MONTH = "2026-10"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def figure(name, value, unit, runs=(), target="", ok=None, note="", **extra) -> dict:
+    return {"name": name, "value": value, "unit": unit, "runs": list(runs), "target": target, "ok": ok,
+            "note": note, **extra}  # fmt: skip
+
+
+class Suite:
+    def __init__(self, size: str, seed: int, runs: int, facts: dict, log, page_seconds: int = 20):
+        self.size, self.seed, self.runs, self.facts, self.log = size, seed, runs, facts, log
+        self.page_seconds = page_seconds
+        self.results: list[dict] = []
+        self.load = [os.getloadavg()]
+
+    def run(self, only: list[str]) -> list[dict]:
+        for name in ("import", "monthly", "quarterly", "export", "pages", "county"):
+            if name in only:
+                self.log(f"--- {name}")
+                getattr(self, f"bench_{name}")()
+                self.load.append(os.getloadavg())
+        return self.results
+
+    def add(self, fig: dict) -> None:
+        if self.size == "tiny":  # the targets are for the city and province sizes
+            fig["ok"] = None
+        self.results.append(fig)
+        self.log(f"{fig['name']}: {fig['value']} {fig['unit']} (runs {fig['runs']}) target {fig['target']} "
+                 f"{'' if fig['ok'] is None else ('OK' if fig['ok'] else 'MISSED')}")  # fmt: skip
+
+    # --- (a) complaint import ------------------------------------------------------------
+
+    def bench_import(self) -> None:
+        from bench import importing
+
+        csv_path, xlsx_path = generate.write_import_files(self.size, self.seed, log=self.log)
+        rows = generate.SIZES[self.size].csv_rows
+        app, floor, counts = [], [], {}
+        for _ in range(self.runs):
+            seconds, counts = importing.app_import(csv_path)
+            app.append(seconds)
+            importing.clean_up()
+            floor.append(importing.floor_import(csv_path))
+            importing.clean_up()
+        ratio = median(app) / median(floor)
+        csv_target = 30 * rows / 1_000_000
+        self.add(
+            figure(
+                f"import CSV {rows:,} rows (app)",
+                round(median(app), 2),
+                "s",
+                app,
+                f"< {csv_target:g} s",
+                median(app) < csv_target,
+                json.dumps(counts, ensure_ascii=False),
+            )
+        )
+        self.add(
+            figure(
+                f"import CSV {rows:,} rows (floor: csv.reader + COPY + INSERT ON CONFLICT)",
+                round(median(floor), 2),
+                "s",
+                floor,
+            )
+        )
+        self.add(figure("import CSV app ÷ floor", round(ratio, 2), "×", [], "≤ 3×", ratio <= 3))
+        self._import_xlsx(xlsx_path)
+
+    def _import_xlsx(self, xlsx_path: Path) -> None:
+        from bench import importing
+
+        rows = generate.SIZES[self.size].xlsx_rows
+        peer_rows = min(rows, 2_000)
+        slice_path = importing.xlsx_slice(xlsx_path, peer_rows)
+        app, peer = [], []
+        for _ in range(self.runs):
+            app.append(importing.app_import(xlsx_path)[0])
+            importing.clean_up()
+            peer.append(importing.peer_import(slice_path) * rows / peer_rows)
+            importing.clean_up()
+        target = 10 * rows / 100_000
+        self.add(figure(f"import xlsx {rows:,} rows (app)", round(median(app), 2), "s", app, f"< {target:g} s",
+                        median(app) < target))  # fmt: skip
+        note = (
+            f"measured on the first {peer_rows:,} rows, scaled ×{rows / peer_rows:g}"
+            if peer_rows < rows
+            else ""
+        )
+        self.add(figure(f"import xlsx {rows:,} rows (peer: django-import-export Resource)",
+                        round(median(peer), 1), "s", [round(p, 1) for p in peer], note=note))  # fmt: skip
+        speedup = median(peer) / median(app)
+        self.add(figure("import xlsx peer ÷ app", round(speedup, 1), "×", [], "≥ 10×", speedup >= 10))
+
+    # --- (b) monthly computation -----------------------------------------------------------
+
+    def bench_monthly(self) -> None:
+        from campaigns.models import Action, Campaign
+        from complaints import monthly, rules
+        from complaints.models import MonthlyRun
+
+        campaign = Campaign.objects.get(slug="bench")
+        previous = rules.shift_month(MONTH, -1)
+        if not MonthlyRun.objects.filter(campaign=campaign, month=previous).exists():
+            started = time.perf_counter()
+            monthly.compute_month(campaign, previous)
+            history = time.perf_counter() - started
+            self.add(figure("monthly: the 23 earlier months, computed once", round(history, 1), "s"))
+        runs = []
+        for _ in range(self.runs):
+            MonthlyRun.objects.filter(campaign=campaign, month=MONTH).delete()
+            Action.objects.filter(campaign=campaign, period=MONTH, status=Action.Status.PROPOSED).delete()
+            started = time.perf_counter()
+            run = monthly.compute_month(campaign, MONTH)
+            runs.append(time.perf_counter() - started)
+        ok = median(runs) < 2 if self.size == "province" else None
+        note = f"{run.total_complaints:,} complaints in the month, {run.ranked_projects:,} projects ranked"
+        self.add(figure(f"monthly computation of {MONTH}", round(median(runs), 2), "s", runs,
+                        "< 2 s at province size", ok, note))  # fmt: skip
+        rerun = []
+        for _ in range(self.runs):
+            started = time.perf_counter()
+            monthly.compute_month(campaign, MONTH)
+            rerun.append(time.perf_counter() - started)
+        self.add(figure(f"monthly computation of {MONTH}, rerun", round(median(rerun), 2), "s", rerun))
+
+    # --- (c) quarterly computation ---------------------------------------------------------
+
+    def bench_quarterly(self) -> None:
+        from campaigns.models import Campaign
+        from scoring import quarterly
+
+        campaign = Campaign.objects.get(slug="bench")
+        runs = []
+        for _ in range(self.runs):
+            started = time.perf_counter()
+            run = quarterly.compute_quarter(campaign, generate.QUARTER)
+            runs.append(time.perf_counter() - started)
+        ok = median(runs) < 30 if self.size == "province" else None
+        summary = run.summary
+        note = (f"{summary.get('projects', 0):,} projects, {summary.get('red', 0)} red, {summary.get('black', 0)} "
+                f"black, {summary.get('actions', 0)} actions; the first run creates, later ones replace")  # fmt: skip
+        self.add(figure(f"quarterly computation of {generate.QUARTER}", round(median(runs), 2), "s", runs,
+                        "< 30 s at province size", ok, note))  # fmt: skip
+
+    # --- (d) ledger export -----------------------------------------------------------------
+
+    def bench_export(self) -> None:
+        limit = min(100_000, self.facts["items"])
+        app, peer = [], []
+        with tempfile.TemporaryDirectory() as folder:
+            for _ in range(self.runs):
+                app.append(_worker("export-app", f"{folder}/app.xlsx", limit))
+                peer.append(_worker("export-peer", f"{folder}/peer.xlsx", limit))
+        seconds = [r["seconds"] for r in app]
+        rss = [r["peak_rss_mb"] for r in app]
+        target = 15 * limit / 100_000
+        note = f"{app[0]['items']:,} items, {app[0]['merged_ranges']:,} merged ranges, {app[0]['file_mb']} MB"
+        self.add(figure(f"ledger export {limit:,} items, seed 001 template (app)", round(median(seconds), 2), "s",
+                        seconds, f"< {target:g} s", median(seconds) < target, note))  # fmt: skip
+        self.add(
+            figure(
+                "ledger export worker peak RSS (app)", median(rss), "MB", rss, "< 200 MB", median(rss) < 200
+            )
+        )
+        peer_seconds = [r["seconds"] for r in peer]
+        self.add(figure(f"ledger export {limit:,} items (peer: django-import-export xlsx)",
+                        round(median(peer_seconds), 2), "s", peer_seconds,
+                        note=f"peak RSS {median([r['peak_rss_mb'] for r in peer])} MB, "
+                             f"{peer[0]['merged_ranges']} merged ranges (no template)"))  # fmt: skip
+        ratio = median(peer_seconds) / median(seconds)
+        self.add(figure("ledger export peer ÷ app", round(ratio, 2), "×", [], "> 1×", ratio > 1))
+
+    # --- (e) pages under load --------------------------------------------------------------
+
+    def bench_pages(self) -> None:
+        from bench import pages
+
+        for fig in pages.measure(self.size, self.runs, self.page_seconds, self.log):
+            self.add(fig)
+
+    # --- (f) the embedded default at county size --------------------------------------------
+
+    def bench_county(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        env["VAR_DIR"] = str(services.BENCH_DIR / "sqlite-county")
+        env["DEBUG"] = "0"
+        out = subprocess.run([_python(), "-m", "bench.county", str(self.runs)], cwd=REPO, env=env,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        for fig in json.loads(out.stdout.strip().splitlines()[-1]):
+            self.add(fig)
+
+    # --- where and with what ---------------------------------------------------------------
+
+    def environment(self) -> dict:
+        return environment(self.size, self.facts, self.load)
+
+
+def _python() -> str:
+    import sys
+
+    return sys.executable
+
+
+def _worker(task: str, out: str, limit: int) -> dict:
+    result = subprocess.run([_python(), "-m", "bench.worker", task, out, str(limit)], cwd=REPO,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _version(module: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(module)
+    except PackageNotFoundError:
+        return "—"
+
+
+def _command(args: list[str]) -> str:
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=10)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "—"
+
+
+def environment(size: str, facts: dict, load: list) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        pg = cursor.fetchone()[0].split(" on ")[0]
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))  # fmt: skip
+    commit = _command(["git", "-C", str(REPO), "rev-parse", "HEAD"])
+    dirty = bool(
+        _command(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"]).strip("—")
+    )
+    return {
+        "size": size,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "machine": {
+            "nproc": os.cpu_count(),
+            "ram_gb": round(mem_kb / 1024 / 1024, 1),
+            "cpu": cpu,
+            "kernel": platform.release(),
+            "load_average_1_5_15": [list(map(lambda x: round(x, 2), la)) for la in load],
+        },  # fmt: skip
+        "versions": {
+            "python": platform.python_version(),
+            "django": _version("django"),
+            "postgresql": pg,
+            "psycopg": _version("psycopg"),
+            "openpyxl": _version("openpyxl"),
+            "xlsxwriter": _version("xlsxwriter"),
+            "python-calamine": _version("python-calamine"),
+            "django-import-export": _version("django-import-export"),
+            "tablib": _version("tablib"),
+            "gunicorn": _version("gunicorn"),
+            "redis-server": _command(["redis-server", "--version"]),
+            "wrk": _command(["wrk", "-v"]),
+        },  # fmt: skip
+        "postgresql_settings": services.PG_SETTINGS
+        if not os.environ.get("ZZT_BENCH_EXTERNAL_DB")
+        else "external",
+        "data": facts,
+    }
