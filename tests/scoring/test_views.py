@@ -72,6 +72,14 @@ def test_only_task_force_computes_and_publishes(client_for, township_a, campaign
     )
     assert client.post(quarter_url(campaign, "scoring:publish")).status_code == 404
     assert client.get(reverse("scoring:import")).status_code == 404
+    assert client.get(reverse("scoring:inspection_new")).status_code == 404
+    assert client.get(reverse("scoring:evaluation_new")).status_code == 404
+    assert (
+        client.post(
+            reverse("scoring:publish_month"), {"campaign": campaign.pk, "month": "2024-03"}
+        ).status_code
+        == 404
+    )
 
 
 def test_task_force_computes_and_publishes_from_the_pages(client_for, task_force, campaign, surveyed):
@@ -212,3 +220,13 @@ def test_home_panel_counts_actions_in_scope(client_for, task_force, township_a, 
     assert "已确认、待落实的整改措施" in page and "待确认 1" in page
     # Company Y has no action at all: no panel.
     assert 'data-testid="panel-actions"' not in client_for(company_y).get("/").content.decode()
+
+
+def test_action_api_and_quarter_list_query_counts_are_pinned(
+    client_for, task_force, run, django_assert_max_num_queries
+):
+    client = client_for(task_force)
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/actions/").json()["results"]) >= 5
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("scoring:quarter_list")).status_code == 200
