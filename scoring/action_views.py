@@ -107,7 +107,12 @@ def _evidence_text(evidence: dict) -> str:
     return "；".join(f"{EVIDENCE_LABELS.get(k, k)}：{_value(v)}" for k, v in evidence.items())
 
 
+LIST_NAMES = {"red": "红榜", "black": "黑榜"}
+
+
 def _value(value) -> str:
+    if isinstance(value, str) and value in LIST_NAMES:
+        return LIST_NAMES[value]
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
