@@ -88,7 +88,7 @@ def quarter_detail(request: HttpRequest, slug: str, quarter: str) -> HttpRespons
         "run": run,
         "quarter_label": Quarter.parse(run.quarter).label,
         "publication": Publication.objects.filter(run=run).first(),
-        "page": paginate(request, scores, 50),
+        "page": _with_change(paginate(request, scores, 50), previous),
         "weights": [(INPUT_LABELS.get(k, k), v) for k, v in run.params.get("score_weights", {}).items()],
         "red": _rows(ListEntry, request, run).filter(list="red").select_related("project", "company"),
         "black": _rows(ListEntry, request, run).filter(list="black").select_related("project", "company"),
@@ -100,6 +100,17 @@ def quarter_detail(request: HttpRequest, slug: str, quarter: str) -> HttpRespons
         "can_manage": is_task_force(request.user),
     }
     return render(request, "scoring/quarter_detail.html", context)
+
+
+def _with_change(page, previous: ScoreRun | None):
+    """Each score on the page with its change from the previous quarter (one query for the page)."""
+    before = {}
+    if previous is not None:
+        rows = ProjectScore.objects.filter(run=previous, project_id__in=[s.project_id for s in page])
+        before = dict(rows.exclude(score=None).values_list("project_id", "score"))
+    for s in page:
+        s.change = s.score - before[s.project_id] if s.score is not None and s.project_id in before else None
+    return page
 
 
 def _distribution(request, run) -> list[int]:

@@ -230,3 +230,15 @@ def test_action_api_and_quarter_list_query_counts_are_pinned(
         assert len(client.get("/api/actions/").json()["results"]) >= 5
     with django_assert_max_num_queries(12):
         assert client.get(reverse("scoring:quarter_list")).status_code == 200
+
+
+def test_score_table_shows_change_from_last_quarter(client_for, task_force, campaign, run, surveyed):
+    from .conftest import survey
+
+    for key, value in (("a", 80), ("y", 80), ("b", 40)):
+        survey(campaign, surveyed[key], value, quarter="2024-Q2")
+    compute_quarter(campaign, "2024-Q2")
+    response = client_for(task_force).get(reverse("scoring:quarter_detail", args=[campaign.slug, "2024-Q2"]))
+    change = {s.project_id: s.change for s in response.context["page"]}
+    assert str(change[surveyed["a"].pk]) == "-7.69"  # 92.31 → 84.62
+    assert str(change[surveyed["b"].pk]) == "0.00"
