@@ -24,7 +24,7 @@ from ledgers.models import LedgerItem
 from orgs.models import Job, Region
 
 from .models import Category
-from .views import campaign_for
+from .views import campaign_for, may_exchange_ledger
 
 # Above this many items the export is a background job (seconds of work, not a request's).
 SYNC_EXPORT_LIMIT = 3000
@@ -77,15 +77,10 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _may_exchange(user) -> bool:
-    """Task force, townships and admins keep the ledger in Excel; companies answer in the system."""
-    return user.is_admin or user.role in (user.Role.TASK_FORCE, user.Role.TOWNSHIP)
-
-
 @login_required
 def ledger_export(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for(request, slug)
-    if not _may_exchange(request.user):
+    if not may_exchange_ledger(request.user):
         raise PermissionDenied(_("只有专班和镇街可以导出台账。"))
     data = request.POST if request.method == "POST" else None
     form = ExportForm(data, user=request.user, campaign=campaign)
@@ -122,7 +117,7 @@ def _export_response(scope: excel.ExportScope, items) -> FileResponse:
 @login_required
 def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for(request, slug)
-    if not _may_exchange(request.user):
+    if not may_exchange_ledger(request.user):
         raise PermissionDenied(_("只有专班和镇街可以导入台账。"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

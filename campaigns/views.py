@@ -29,6 +29,11 @@ def can_manage(user, campaign: Campaign) -> bool:
     )
 
 
+def may_exchange_ledger(user) -> bool:
+    """Task force, townships and admins keep the ledger in Excel; companies answer in the system."""
+    return user.is_admin or user.role in (user.Role.TASK_FORCE, user.Role.TOWNSHIP)
+
+
 def may_load_presets(user) -> bool:
     return user.is_admin or (user.role == user.Role.TASK_FORCE and user.region_id is not None)
 
@@ -72,6 +77,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "townships": progress.chart_data(townships),
         },
         "manage": can_manage(request.user, campaign),
+        "exchange": may_exchange_ledger(request.user),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

@@ -331,3 +331,11 @@ def test_commands_export_and_import_the_ledger(tmp_path, zz, ledger, task_force,
         bad = tmp_path / "bad.xlsx"
         bad.write_text("x")
         call_command("import_ledger", str(bad), "--campaign", "zz", "--user", task_force.username)
+
+
+def test_a_company_may_not_use_the_excel_pages(zz, ledger, company_x, client_for):
+    client = client_for(company_x)
+
+    assert client.get(reverse("campaigns:ledger_export", args=[zz.slug])).status_code == 403
+    assert client.get(reverse("campaigns:ledger_import", args=[zz.slug])).status_code == 403
+    assert "导出台账" not in client.get(reverse("campaigns:campaign_detail", args=[zz.slug])).content.decode()
