@@ -90,6 +90,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "aliases": project.aliases.all(),
             "assignments": assignments,
             "committee": getattr(project, "owners_committee", None),
+            "manager_entries": project.manager.list_entries.all() if project.manager else [],
         },
     )
 

@@ -82,3 +82,13 @@ def test_htmx_filter_returns_only_the_rows_partial(projects, task_force, client_
         reverse("orgs:project_list"), {"q": "阳光"}, headers={"HX-Request": "true"}
     )
     assert "<html" not in page.text and "阳光花园" in page.text
+
+
+def test_project_page_shows_the_managers_list_entries(projects, township_a, client_for):
+    from orgs.models import ManagerListEntry
+
+    ManagerListEntry.objects.create(
+        manager=projects["a"].manager, kind="negative", reason="连续两月进入诉求前50名"
+    )
+    page = client_for(township_a).get(reverse("orgs:project_detail", args=[projects["a"].pk]))
+    assert "负面清单：连续两月进入诉求前50名" in page.text
