@@ -121,7 +121,10 @@ class PostgresWriter:
     def merge(self) -> None:
         params = {"batch": self.batch.pk}
         with connection.cursor() as cursor:
+            # Fresh statistics on both sides: right after a large import autovacuum may not have
+            # analysed the complaints yet, and a plan built on "0 rows" nests loops over 100k × 100k.
             cursor.execute("ANALYZE complaint_import")
+            cursor.execute("ANALYZE complaints_complaint")
             cursor.execute(_COUNT)
             existing, updated = cursor.fetchone()
             cursor.execute(_ALREADY_MATCHED)
