@@ -89,7 +89,7 @@ def on_login(sender, request, user, **kwargs) -> None:
     if hasattr(request, "session"):
         request.session[LOGIN_AT_KEY] = now
         request.session[LAST_SEEN_KEY] = now
-    security_log("login", request, level=logging.INFO)
+    security_log("login", request, level=logging.INFO, user=user.pk)
 
 
 @receiver(user_logged_out, dispatch_uid="security_logout")
