@@ -52,11 +52,16 @@ def campaign_start_month(campaign: Campaign) -> str | None:
 
 
 def compute_month(campaign: Campaign, month: str) -> MonthlyRun:
-    """Compute a month, computing first the earlier months whose stored results its streaks need."""
+    """Compute a month, computing first the earlier months whose stored results its streaks need,
+    and afterwards the later months already computed, whose streaks start from this one."""
     rules.parse_month(month)
     for earlier in _missing_history(campaign, month):
         _compute(campaign, earlier)
-    return _compute(campaign, month)
+    run = _compute(campaign, month)
+    later = MonthlyRun.objects.filter(campaign=campaign, month__gt=month).order_by("month")
+    for following in later.values_list("month", flat=True):
+        _compute(campaign, following)
+    return run
 
 
 def _missing_history(campaign: Campaign, month: str) -> list[str]:

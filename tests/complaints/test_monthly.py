@@ -194,3 +194,15 @@ def test_compute_month_command_prints_the_figures(campaign, projects, capsys):
     add_complaints(projects["a"], "2024-07", 2)
     call_command("compute_month", "2024-07", "--campaign", campaign.slug)
     assert "complaints=2 matched=2 ranked=1 in_top=1" in capsys.readouterr().out
+
+
+def test_rerunning_an_earlier_month_carries_its_streaks_into_the_later_months(small_campaign, projects):
+    add_complaints(projects["a"], "2024-07", 4)
+    add_complaints(projects["a"], "2024-08", 4)
+    add_complaints(projects["b"], "2024-07", 1)
+    compute_month(small_campaign, "2024-08")
+    assert MonthlyRanking.objects.get(month="2024-08", project=projects["a"]).streak == 2
+    add_complaints(projects["b"], "2024-07", 9)  # late July complaints: B, not A, led July
+    compute_month(small_campaign, "2024-07")
+    assert MonthlyRanking.objects.get(month="2024-08", project=projects["a"]).streak == 1
+    assert not Action.objects.filter(kind="replace_manager", period="2024-08").exists()
