@@ -341,17 +341,28 @@ class PlannedRow:
 
 @dataclass
 class ImportPlan:
+    """What an import would do. Unchanged rows are only counted: re-importing a whole exported
+    ledger is mostly unchanged rows, and keeping them would make memory grow with the file."""
+
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    unchanged: int = 0
+
+    def add(self, planned: PlannedRow) -> None:
+        if planned.action == UNCHANGED:
+            self.unchanged += 1
+        else:
+            self.rows.append(planned)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(ACTION_LABELS, 0)
+        counts[UNCHANGED] = self.unchanged
         for planned in self.rows:
             counts[planned.action] += 1
         return counts
 
     def summary(self, limit: int = 500) -> dict:
-        shown = [p.summary() for p in self.rows if p.action != UNCHANGED][:limit]
+        shown = [p.summary() for p in self.rows][:limit]
         return {"counts": self.counts(), "rows": shown, "errors": [str(e) for e in self.errors[:limit]]}
 
 
@@ -488,11 +499,11 @@ class _Planner:
             values, errors = self._values(row)
             plan.errors.extend(errors)
             if errors:
-                plan.rows.append(PlannedRow(row, REFUSED, message="；".join(e.message for e in errors)))
+                plan.add(PlannedRow(row, REFUSED, message="；".join(e.message for e in errors)))
             elif row.reference:
-                plan.rows.append(self._planned_change(row, known.get(row.reference), values, plan))
+                plan.add(self._planned_change(row, known.get(row.reference), values, plan))
             else:
-                plan.rows.append(self._planned_create(row, values, plan))
+                plan.add(self._planned_create(row, values, plan))
 
     def _values(self, row: ImportRow) -> tuple[dict, list[RowError]]:
         values, errors = {}, []
