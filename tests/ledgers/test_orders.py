@@ -185,3 +185,15 @@ def test_an_answer_with_a_refused_photo_is_not_recorded(
     item_a.refresh_from_db()
     assert (line.decision, item_a.status) == ("", "registered")
     assert not list(tmp_path.rglob("*.*"))
+
+
+def test_the_company_is_told_of_a_new_order_and_the_sender_of_the_answers(
+    township_a, company_x, company_y, item_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = orders.issue(user=township_a, items=[item_a], deadline=DEADLINE, body="请整改")
+    assert company_x.notifications.filter(kind="ledger_order").exists()
+    assert not company_y.notifications.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.answer(order.responses.get(), company_x, measures="已处理")
+    assert township_a.notifications.filter(kind="ledger_order_answered").exists()
