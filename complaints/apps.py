@@ -9,9 +9,13 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from orgs.context_processors import register_nav
         from orgs.demo import DEMO_STEPS
+        from orgs.home import register_panel
+
+        from .panels import complaints_panel
 
         register_nav(_("诉求"), "complaints:list")
         register_nav(_("月度排名"), "complaints:ranking")
+        register_panel("complaints/panel.html", complaints_panel, order=40)
         # After the campaign's step (INSTALLED_APPS order), so the demo month can be computed.
         if "complaints.demo.populate" not in DEMO_STEPS:
             DEMO_STEPS.append("complaints.demo.populate")

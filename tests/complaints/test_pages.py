@@ -293,3 +293,18 @@ def test_an_unmatched_complaint_cannot_become_a_ledger_item(client_for, task_for
     complaint = make(projects["a"], "N1", state="unmatched", name="某处")
     client_for(task_force).post(reverse("complaints:to_ledger", args=[complaint.pk]))
     assert not LedgerItem.objects.exists()
+
+
+def test_the_home_panel_shows_the_queue_and_only_the_viewers_ranking_rows(
+    client_for, township_a, computed, projects
+):
+    make(projects["a"], "P1", state="unmatched", name="某处")
+    make(projects["b"], "P2", state="unmatched", name="别处")
+    panel = dict(client_for(township_a).get("/").context["panels"])["complaints/panel.html"]
+    assert panel["pending"] == 1
+    assert [r.project.name for r in panel["rows"]] == ["阳光花园"]
+
+
+def test_a_company_sees_its_ranking_rows_but_no_queue(client_for, company_y, computed):
+    panel = dict(client_for(company_y).get("/").context["panels"])["complaints/panel.html"]
+    assert panel["pending"] is None and [r.project.name for r in panel["rows"]] == ["锦绣苑"]

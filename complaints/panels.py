@@ -1,0 +1,24 @@
+"""The complaints panel on the home page: what waits for a person, and last month's ranking."""
+
+from django.http import HttpRequest
+
+from . import workflow
+from .models import Complaint, MonthlyRanking, MonthlyRun
+
+
+def complaints_panel(request: HttpRequest) -> dict | None:
+    """Reviewers see the queue; everyone sees their rows of the latest computed ranking."""
+    user = request.user
+    latest = MonthlyRun.objects.visible_to(user).order_by("-month").first()
+    pending = Complaint.objects.visible_to(user).pending().count() if workflow.can_review(user) else None
+    if latest is None and not pending:
+        return None
+    rows = []
+    if latest is not None:
+        rows = list(
+            MonthlyRanking.objects.visible_to(user)
+            .filter(run=latest, in_top=True)
+            .select_related("project")
+            .order_by("rank", "project__name")[:5]
+        )
+    return {"pending": pending, "run": latest, "rows": rows}
