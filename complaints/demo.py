@@ -7,7 +7,6 @@ and a few projects stay near the top, so the ranking, streaks and YoY pages have
 
 import csv
 import tempfile
-import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
@@ -121,11 +120,11 @@ def populate(ctx: DemoContext) -> None:
         project.township = next(t for t in ctx.townships if t.pk == project.township_id)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"12345工单导出-{months[0]}至{last}.csv"
-        rows = write_export(ctx, path, months)
+        write_export(ctx, path, months)
         batch = create_batch(None, "12345", path.name, digest=file_hash(path))
         batch.created_by = ctx.users.get("taskforce")
         batch, _ = run_import(batch, path, None)
-    ctx.log(f"12345诉求：{rows} 行，{unicodedata.normalize('NFKC', batch.message)}")
+    ctx.log(f"12345诉求：{batch.message}")
     campaign = Campaign.objects.filter(jurisdiction=ctx.county).order_by("-pk").first()
     if campaign is None:
         ctx.log("没有整治行动，未计算月度排名")

@@ -33,8 +33,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": _page(request, filterset.qs),
         "can_import": workflow.can_import(request.user),
+        "can_review": workflow.can_review(request.user),
     }
-    context["can_review"] = workflow.can_review(request.user)
     template = "complaints/_complaint_rows.html" if request.htmx else "complaints/complaint_list.html"
     return render(request, template, context)
 
