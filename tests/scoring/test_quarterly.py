@@ -241,3 +241,31 @@ def test_rerun_keeps_a_proposal_from_a_failed_quality_evaluation(campaign, surve
     )
     compute_quarter(campaign, QUARTER)
     assert Action.objects.filter(kind="replace_company", project=surveyed["y"], period=QUARTER).exists()
+
+
+def test_department_last_on_closing_its_items_on_time_speaks_at_the_government(
+    campaign, surveyed, housing_bureau, county
+):
+    from orgs.models import Department
+
+    market = Department.objects.create(name="县市场监管局", region=county)
+    b = surveyed["b"]
+    for unit, closed_on in (
+        (housing_bureau, datetime(2024, 2, 1, tzinfo=SH)),
+        (market, datetime(2024, 3, 9, tzinfo=SH)),
+    ):
+        LedgerItem.objects.create(
+            campaign=campaign,
+            project=b,
+            problem="电梯故障",
+            deadline=date(2024, 3, 1),
+            responsible_unit=unit,
+            status="closed",
+            closed_at=closed_on,
+        )
+    run = compute_quarter(campaign, QUARTER)
+    units = {u.name: u for u in UnitScore.objects.filter(run=run, kind="department")}
+    assert units["县住建局"].timeliness == Decimal("100.00") and not units["县住建局"].is_last
+    assert units["县市场监管局"].score == Decimal("0.00") and units["县市场监管局"].is_last
+    statement = Action.objects.get(target_type="department")
+    assert statement.department == market and statement.kind == "statement_government"

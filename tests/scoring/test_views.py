@@ -242,3 +242,15 @@ def test_score_table_shows_change_from_last_quarter(client_for, task_force, camp
     change = {s.project_id: s.change for s in response.context["page"]}
     assert str(change[surveyed["a"].pk]) == "-7.69"  # 92.31 → 84.62
     assert str(change[surveyed["b"].pk]) == "0.00"
+
+
+def test_confirmed_quality_evaluation_links_to_the_evaluation_form(client_for, task_force, run, surveyed):
+    from campaigns import actions as register
+
+    action = register.confirm(
+        Action.objects.get(kind="quality_evaluation", project=surveyed["a"]), task_force
+    )
+    page = client_for(task_force).get(reverse("scoring:action_detail", args=[action.pk])).content.decode()
+    assert f"/scoring/evaluations/new/?project={surveyed['a'].pk}" in page
+    form = client_for(task_force).get(reverse("scoring:evaluation_new"), {"project": surveyed["a"].pk})
+    assert form.context["form"].initial["project"] == str(surveyed["a"].pk)
