@@ -81,3 +81,8 @@ def test_a_task_force_can_only_import_into_its_own_county(task_force, client_for
         reverse("orgs:import_projects"), {"file": upload(workbook_bytes([])), "county": other.pk}
     )
     assert response.status_code == 200 and not Job.objects.exists()
+
+
+def test_admin_without_any_county_is_told_what_to_do(admin_user, client_for):
+    page = client_for(admin_user).get(reverse("orgs:import_projects"))
+    assert "系统中还没有可导入的区县" in page.text
