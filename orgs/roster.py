@@ -143,6 +143,12 @@ def parse_row(row: RosterRow, sheet: RosterSheet) -> _Row:
     )
 
 
+def bracket_variants(name: str) -> set[str]:
+    """Company names are typed with full-width or half-width brackets: 临河物业（集团） = 临河物业(集团)."""
+    full = name.replace("(", "（").replace(")", "）")
+    return {name, full, full.replace("（", "(").replace("）", ")")}
+
+
 class _Lookups:
     """Everything the rows may refer to, loaded in a handful of queries and kept current as rows create things."""
 
@@ -154,10 +160,10 @@ class _Lookups:
             (r.parent_id, r.name): r
             for r in below.filter(level=Region.Level.COMMUNITY, parent__parent=county)
         }
-        names = {r.company for r in rows if r.company}
+        names = {variant for r in rows if r.company for variant in bracket_variants(r.company)}
         codes = {r.credit_code for r in rows if r.credit_code}
         companies = list(Company.objects.filter(Q(name__in=names) | Q(credit_code__in=codes)))
-        self.companies_by_name = {c.name: c for c in companies}
+        self.companies_by_name = {v: c for c in companies for v in bracket_variants(c.name)}
         self.companies_by_code = {c.credit_code: c for c in companies if c.credit_code}
         self.managers: dict[int, list[Manager]] = {}
         for m in Manager.objects.filter(company__in=companies):
@@ -168,10 +174,10 @@ class _Lookups:
         # The related rows come along: the change report names the old community, company and manager.
         projects = projects.select_related("community", "company", "manager").prefetch_related("aliases")
         self.projects = {(p.township_id, p.name): p for p in projects}
-        self.row_keys = []
+        self.row_keys: list[tuple[dict | list, object]] = []
 
     def begin_row(self) -> None:
-        self.row_keys: list[tuple[dict | list, object]] = []
+        self.row_keys = []
 
     def remember(self, cache: dict, key, value) -> None:
         """Cache something this row created, so a refused (rolled back) row can be forgotten."""
@@ -226,7 +232,8 @@ class _Lookups:
             company.credit_code = row.credit_code
             company.save(update_fields=["credit_code"])
             notes.append(f"补登企业信用代码{row.credit_code}")
-        self.remember(self.companies_by_name, company.name, company)
+        for variant in bracket_variants(company.name):
+            self.remember(self.companies_by_name, variant, company)
         if company.credit_code:
             self.remember(self.companies_by_code, company.credit_code, company)
         return company

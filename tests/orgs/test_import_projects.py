@@ -203,3 +203,27 @@ def test_export_holds_only_the_viewers_projects_and_follows_the_filter(
     assert names(client_for(township_a)) == {"阳光花园"}
     assert names(client_for(township_a), township=projects["b"].township_id) == {"阳光花园"}
     assert names(client_for(task_force), q="锦绣") == {"锦绣苑"}
+
+
+def test_company_names_match_across_full_and_half_width_brackets(county):
+    Company.objects.create(name="临河物业（集团）有限公司")
+    rows = [
+        [
+            1,
+            "城关街道",
+            None,
+            "书香苑",
+            None,
+            None,
+            100,
+            "临河物业(集团)有限公司",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]
+    ]
+    run(county, workbook_bytes(rows))
+    assert Company.objects.count() == 1
+    assert Project.objects.get(name="书香苑").company.name == "临河物业（集团）有限公司"
