@@ -4,14 +4,31 @@ from celery import shared_task
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from orgs import jobs
+from orgs.models import Job
 
 from .periods import Quarter
 from .quarterly import ScoringError, compute_quarter
 
 
 @shared_task
-def compute_quarter_task(campaign_id: int, quarter: str) -> str:
-    return compute_quarter(Campaign.objects.get(pk=campaign_id), quarter).quarter
+def compute_quarter_job(job_id: int) -> None:
+    """The page's 计算 button: compute one quarter, recording progress and the outcome on the Job row."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    jobs.start(job, message="正在汇总数据并计算……")
+    try:
+        run = compute_quarter(
+            Campaign.objects.get(pk=job.params["campaign"]), job.params["quarter"], job.created_by
+        )
+    except ScoringError as exc:
+        jobs.fail(job, str(exc))
+        return
+    s = run.summary
+    jobs.finish(
+        job,
+        result={"run": run.pk},
+        message=f"计分 {s['scored']} 个项目，红榜 {s['red']}，黑榜 {s['black']}，措施 {s['actions']} 项",
+    )
 
 
 @shared_task

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.uploads import content_disposition
-from orgs.models import Project
+from orgs.models import Job, Project
 from orgs.views import paginate
 
-from . import excel
+from . import excel, tasks
 from .forms import ComputeForm, EvaluationForm, ImportForm, InspectionForm, PublishMonthForm
 from .models import (
     CompanyAssessment,
@@ -30,7 +30,7 @@ from .models import (
     UnitScore,
 )
 from .periods import PeriodError, Quarter
-from .quarterly import ScoringError, compute_quarter
+from .quarterly import ScoringError
 from .rules import INPUT_LABELS
 from .services import publish_month, publish_quarter, record_evaluation
 
@@ -52,7 +52,10 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
         .order_by("-quarter", "campaign__title")
     )
     published = set(Publication.objects.filter(run__in=runs).values_list("run_id", flat=True))
+    job_id = request.GET.get("job", "")
+    job = Job.objects.visible_to(request.user).filter(pk=job_id).first() if job_id.isdigit() else None
     context = {
+        "job": job,
         "runs": [(run, run.pk in published) for run in runs],
         "can_manage": is_task_force(request.user),
         "compute_form": ComputeForm(user=request.user),
@@ -258,13 +261,23 @@ def compute(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("请选择整治行动并填写季度（如 2024-Q3）"))
         return redirect("scoring:quarter_list")
     campaign, quarter = form.cleaned_data["campaign"], form.cleaned_data["quarter"]
-    try:
-        run = compute_quarter(campaign, quarter, request.user)
-    except ScoringError as exc:
-        messages.error(request, str(exc))
-        return redirect("scoring:quarter_list")
-    messages.success(request, _("已完成 %(q)s 的考核计算") % {"q": Quarter.parse(quarter).label})
-    return redirect("scoring:quarter_detail", slug=campaign.slug, quarter=run.quarter)
+    label = Quarter.parse(quarter).label
+    job = Job.objects.create(
+        kind="scoring_compute",
+        title=f"{campaign.title} {label}考核计算",
+        created_by=request.user,
+        params={"campaign": campaign.pk, "quarter": quarter},
+    )
+    # A province-sized quarter takes tens of seconds: the worker runs it, the list page polls the job.
+    # Views run in autocommit (no ATOMIC_REQUESTS), so the job row is committed before it is queued.
+    tasks.compute_quarter_job.delay(job.pk)
+    job.refresh_from_db()
+    if job.status == Job.Status.FAILED:
+        messages.error(request, job.message)
+    elif job.status == Job.Status.DONE:
+        messages.success(request, _("已完成 %(q)s 的考核计算") % {"q": label})
+        return redirect("scoring:quarter_detail", slug=campaign.slug, quarter=quarter)
+    return redirect(f"{reverse('scoring:quarter_list')}?job={job.pk}")
 
 
 @login_required
