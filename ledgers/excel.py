@@ -370,37 +370,54 @@ def _field_label(name: str) -> str:
     return str(LedgerItem._meta.get_field(name).verbose_name)
 
 
-def read_rows(path: str | Path) -> Iterator[ImportRow]:
-    """Every problem row of every sheet that carries the template's header; WrongFile otherwise."""
+def read_rows(source) -> Iterator[ImportRow]:
+    """Every problem row of every sheet that carries the template's header; WrongFile otherwise.
+
+    Read with python-calamine: openpyxl spends most of an import parsing the inline strings a
+    streamed export is made of (14 s against 0.1 s for 20,000 rows). Merged cells other than
+    the top-left one read as empty, which is what the carry-down below expects.
+    """
     import zipfile
 
-    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
 
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(source):
         raise WrongFile("文件不是 xlsx 格式。请上传由本系统导出、或按同样 12 列填写的 Excel（.xlsx）文件。")
+    if hasattr(source, "seek"):
+        source.seek(0)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged package
+        book = (
+            CalamineWorkbook.from_filelike(source)
+            if hasattr(source, "read")
+            else (CalamineWorkbook.from_path(str(source)))
+        )
+        sheets = [book.get_sheet_by_name(name) for name in book.sheet_names]
+    except Exception as error:  # calamine raises its own error kinds for a damaged package
         raise WrongFile(f"文件已损坏或不是有效的 xlsx 文件，无法读取（{type(error).__name__}）。") from error
     found = False
-    try:
-        for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header_at = _find_header(rows)
-            if header_at is None:
-                continue
-            found = True
-            yield from _sheet_rows(sheet.title, rows, header_at)
-    finally:
-        book.close()
+    for sheet in sheets:
+        rows = _numbered_rows(sheet)
+        header_at = _find_header(rows)
+        if header_at is None:
+            continue
+        found = True
+        yield from _sheet_rows(sheet.name, rows)
     if not found:
         raise WrongFile("表头不符：未找到“" + "、".join(COLUMNS) + "”这一行。请使用导出的台账模板。")
 
 
+def _numbered_rows(sheet) -> Iterator[tuple[int, list]]:
+    """(1-based row number, cells from column A) — calamine starts at the first used cell."""
+    top, left = sheet.start if sheet.height else (0, 0)
+    pad = [None] * left
+    for offset, values in enumerate(sheet.iter_rows()):
+        yield top + offset + 1, pad + list(values)
+
+
 def _find_header(rows) -> int | None:
     """Consume rows up to the header (within the first 10); return its 1-based row number."""
-    for number, values in enumerate(rows, 1):
-        cells = [str(v).strip() if v is not None else "" for v in (values or ())[:12]]
+    for number, values in rows:
+        cells = [str(v).strip() if v is not None else "" for v in values[:12]]
         if cells == COLUMNS:
             return number
         if number >= 10:
@@ -408,10 +425,10 @@ def _find_header(rows) -> int | None:
     return None
 
 
-def _sheet_rows(title: str, rows, header_at: int) -> Iterator[ImportRow]:
+def _sheet_rows(title: str, rows) -> Iterator[ImportRow]:
     carried: list[object] = [None] * 13
-    for number, values in enumerate(rows, header_at + 1):
-        cells = list(values or ())[:13]
+    for number, values in rows:
+        cells = list(values[:13])
         cells += [None] * (13 - len(cells))
         if all(v is None or str(v).strip() == "" for v in cells[:12]):
             continue
