@@ -322,7 +322,8 @@ def write_chunk_orm(ctx: Context, batch: ImportBatch, chunk: list[Row]) -> None:
     for complaint in updated:
         complaint.updated_at = now
     Complaint.objects.bulk_update(updated, ["status", "satisfaction", "updated_at"], batch_size=500)
-    improved = [c for c in updated if c.pk in set(now_matched)]
+    gained = set(now_matched)
+    improved = [c for c in updated if c.pk in gained]
     Complaint.objects.bulk_update(improved, _MATCH_FIELDS, batch_size=500)
     ComplaintChange.objects.bulk_create(changes, batch_size=500)
     MatchCandidate.objects.filter(complaint_id__in=now_matched).delete()

@@ -98,12 +98,15 @@ class TownshipYear:
     last_year: list[int]
 
 
-def township_year(township: Region, year: int) -> TownshipYear:
-    """Complaints per month of a year and the year before, by 受理时间 in Shanghai (one query)."""
+def township_year(user, township: Region, year: int) -> TownshipYear:
+    """Complaints per month of a year and the year before, by 受理时间 in Shanghai (one query).
+
+    Counted over what the viewer may see: a company sees its own projects' share of the township."""
     start, _ = rules.month_bounds(f"{year - 1}-01")
     _, end = rules.month_bounds(f"{year}-12")
     rows = (
-        Complaint.objects.filter(township=township, received_at__gte=start, received_at__lt=end)
+        Complaint.objects.visible_to(user)
+        .filter(township=township, received_at__gte=start, received_at__lt=end)
         .annotate(m=TruncMonth("received_at", tzinfo=rules.SHANGHAI))
         .values("m")
         .annotate(n=Count("id"))

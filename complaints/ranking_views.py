@@ -123,7 +123,7 @@ def township_page(request: HttpRequest) -> HttpResponse:
         "month": month,
         "run": run,
         "year": year,
-        "chart": pages.township_year(township, year).__dict__,
+        "chart": pages.township_year(request.user, township, year).__dict__,
         "months": pages.township_months(request.user, campaign, township),
         "actions": pages.township_actions(request.user, campaign, township),
     }

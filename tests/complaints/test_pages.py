@@ -38,6 +38,7 @@ def tickets(response) -> set[str]:
     ("user_fixture", "expected"),
     [
         ("task_force", {"T-a", "T-b", "T-y"}),
+        ("department", {"T-a", "T-b", "T-y"}),
         ("township_a", {"T-a"}),
         ("township_b", {"T-b", "T-y"}),
         ("company_x", {"T-a", "T-b"}),
@@ -308,3 +309,10 @@ def test_the_home_panel_shows_the_queue_and_only_the_viewers_ranking_rows(
 def test_a_company_sees_its_ranking_rows_but_no_queue(client_for, company_y, computed):
     panel = dict(client_for(company_y).get("/").context["panels"])["complaints/panel.html"]
     assert panel["pending"] is None and [r.project.name for r in panel["rows"]] == ["锦绣苑"]
+
+
+def test_a_company_sees_only_its_own_share_of_a_townships_chart(client_for, company_y, computed, projects):
+    page = client_for(company_y).get(reverse("complaints:township"), {"month": "2024-07"})
+    assert page.context["township"] == projects["y"].township
+    assert page.context["chart"]["this_year"][6] == 1  # 锦绣苑 only, not 东湖家园's two
+    assert list(page.context["months"]) == []
