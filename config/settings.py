@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE["orgs-daily-digest"] = {
     "schedule": crontab(hour=7, minute=30),
     "options": {"expires": 6 * 3600},
 }
+CELERY_BEAT_SCHEDULE["orgs-remove-abandoned-uploads"] = {
+    "task": "orgs.tasks.remove_abandoned_uploads",
+    "schedule": crontab(hour=3, minute=15),
+    "options": {"expires": 6 * 3600},
+}
 # Seed 000: "每季度开展量化考核" — the quarter just ended, on the 1st of Jan/Apr/Jul/Oct.
 CELERY_BEAT_SCHEDULE["scoring-last-quarter"] = {
     "task": "scoring.tasks.compute_last_quarter",

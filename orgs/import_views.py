@@ -1,5 +1,6 @@
 """导入项目台账 from a page: upload → preview → confirm, each step a Job the page polls."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -52,5 +53,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     preview = _import_job(request, pk)
     if not (preview.params.get("dry_run") and preview.status == Job.Status.DONE):
         raise PermissionDenied("只能确认已完成的预览")
+    if not preview.params.get("path"):
+        messages.error(request, "这份预览已过期（上传超过7天），请重新上传文件。")
+        return redirect("orgs:import_projects")
     job = roster_jobs.confirm_import(request.user, preview)
     return redirect("orgs:import_job", pk=job.pk)

@@ -5,9 +5,11 @@ so the preview and the import read the same bytes.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 
 from . import jobs
 from .excel import RosterFileError, read_roster
@@ -15,6 +17,7 @@ from .models import Job, Region, User
 from .roster import import_roster
 
 KIND = "import_projects"
+KEEP_UPLOADS = timedelta(days=7)  # a preview nobody confirmed within a week is abandoned
 MAX_ROWS_IN_RESULT = 2000  # the page shows every refused row and the first rows of the rest
 
 
@@ -69,3 +72,17 @@ def run(job: Job) -> None:
     jobs.finish(job, result=result, row_errors=report.errors, message=prefix + report.summary())
     if not job.params["dry_run"]:
         default_storage.delete(job.params["path"])
+
+
+def remove_abandoned_uploads(now=None) -> int:
+    """Delete uploaded rosters whose preview was never confirmed; returns how many files went."""
+    cutoff = (now or timezone.now()) - KEEP_UPLOADS
+    previews = Job.objects.filter(kind=KIND, created_at__lt=cutoff, params__dry_run=True)
+    removed = 0
+    for job in previews.exclude(params__path=""):
+        if default_storage.exists(job.params["path"]):
+            default_storage.delete(job.params["path"])
+            removed += 1
+        job.params = {**job.params, "path": ""}
+        job.save(update_fields=["params"])
+    return removed

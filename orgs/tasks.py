@@ -16,3 +16,10 @@ def run_roster_import(job_id: int) -> None:
     from .roster_jobs import run
 
     run(Job.objects.select_related("created_by").get(pk=job_id))
+
+
+@shared_task
+def remove_abandoned_uploads() -> int:
+    from .roster_jobs import remove_abandoned_uploads as remove
+
+    return remove()

@@ -86,3 +86,25 @@ def test_a_task_force_can_only_import_into_its_own_county(task_force, client_for
 def test_admin_without_any_county_is_told_what_to_do(admin_user, client_for):
     page = client_for(admin_user).get(reverse("orgs:import_projects"))
     assert "系统中还没有可导入的区县" in page.text
+
+
+def test_abandoned_preview_uploads_are_removed_after_a_week(task_force, client_for, settings, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orgs.tasks import remove_abandoned_uploads
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(task_force)
+    client.post(
+        reverse("orgs:import_projects"), {"file": upload(workbook_bytes([])), "county": task_force.region_id}
+    )
+    preview = Job.objects.get()
+    assert remove_abandoned_uploads() == 0  # fresh: kept
+    Job.objects.filter(pk=preview.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert remove_abandoned_uploads.delay().get() == 1
+    assert not list(tmp_path.glob("imports/*"))
+    response = client.post(reverse("orgs:import_confirm", args=[preview.pk]), follow=True)
+    assert "这份预览已过期" in response.text
+    assert Job.objects.count() == 1
