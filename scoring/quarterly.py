@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from campaigns.actions import Target, propose
 from campaigns.models import Action, Campaign
-from orgs.models import Company, Department, Manager, Project
+from orgs.models import Department
 
 from . import rules
+from .consequences import RULE_TEXT, Proposer
 from .figures import QuarterFigures, gather
 from .models import (
     CompanyAssessment,
@@ -171,7 +171,7 @@ def compute_quarter(campaign: Campaign, quarter_text: str, user=None) -> ScoreRu
             campaign=campaign, quarter=str(quarter), defaults={"params": params, "computed_by": user}
         )
         _write(run, quarter, figures, outcome)
-        proposed = _propose_actions(campaign, run, quarter, figures, outcome, params)
+        proposed = Proposer(campaign, quarter, figures, outcome, params).propose_all()
         _drop_stale_proposals(campaign, quarter, proposed)
         run.summary = _summary(figures, outcome, len(proposed))
         run.save(update_fields=["summary"])
@@ -344,125 +344,6 @@ def _unit_rows(run: ScoreRun, figures: QuarterFigures, units: list[rules.UnitRes
     return rows
 
 
-def _evidence(quarter: Quarter, **facts) -> dict:
-    """Evidence as JSON: Decimals as strings, always saying which quarter."""
-    return {
-        "quarter": str(quarter),
-        **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in facts.items()},
-    }
-
-
-def _propose_actions(campaign, run, quarter, figures, outcome, params) -> set[tuple]:
-    """Propose every consequence of this quarter; returns the (kind, target type, id) keys proposed."""
-    period, proposed = str(quarter), set()
-    black = set(outcome.lists.black)
-    black_companies = {b.company_id: b for b in outcome.blacklisted}
-    needs_fee = {
-        pid
-        for pid, inp in figures.inputs.items()
-        if rules.needs_fee_reduction(
-            pid in black, inp.price_quality_complaints, params["fee_reduction_complaints"]
-        )
-    }
-    quality = {pid for c in black_companies for pid in figures.served.get(c, ())}
-    project_ids = black | needs_fee | quality
-    projects = Project.objects.in_bulk(project_ids)
-    companies = Company.objects.in_bulk(
-        {figures.projects[p].company_id for p in project_ids} | set(black_companies)
-    )
-    managers = Manager.objects.in_bulk({figures.projects[p].manager_id for p in black} - {None})
-
-    def add(kind, target, rule, evidence):
-        propose(campaign, kind, target, period, rule, evidence)
-        proposed.add((kind, target.type, target.id))
-
-    total = len([s for s in outcome.scored.values() if s.score is not None])
-    for pid in sorted(black):
-        row, s = figures.projects[pid], outcome.scored[pid]
-        project, company = projects[pid], companies.get(row.company_id)
-        quarters = [*figures.black_before.get(pid, []), period]
-        facts = _evidence(
-            quarter,
-            list="black",
-            score=s.score,
-            rank=outcome.ranks[pid],
-            of=total,
-            black_quarters=quarters,
-            list_rule=outcome.lists.rule_text,
-        )
-        manager = managers.get(row.manager_id)
-        target = Target.manager(manager, project) if manager else Target.project(project, company)
-        for kind in rules.blacklist_consequences(len(quarters), params["blacklist_times_replace_company"]):
-            this_target = (
-                target if kind == Action.Kind.REPLACE_MANAGER else Target.project(project, company, manager)
-            )
-            add(kind, this_target, RULE_TEXT[kind], facts)
-    for pid in sorted(needs_fee):
-        row, inp = figures.projects[pid], figures.inputs[pid]
-        facts = _evidence(
-            quarter,
-            on_black_list=pid in black,
-            price_quality_complaints=inp.price_quality_complaints,
-            threshold=params["fee_reduction_complaints"],
-        )
-        add(
-            Action.Kind.FEE_REDUCTION,
-            Target.project(projects[pid], companies.get(row.company_id)),
-            RULE_TEXT[Action.Kind.FEE_REDUCTION],
-            facts,
-        )
-    for cid, b in sorted(black_companies.items()):
-        num, den = params["company_blacklist_share"]
-        facts = _evidence(
-            quarter,
-            black_projects=b.black_projects,
-            served_projects=b.served_projects,
-            share=f"{num}/{den}",
-            black_project_ids=sorted(set(figures.served[cid]) & black),
-        )
-        add(
-            Action.Kind.COMPANY_BLACKLIST,
-            Target.company(companies[cid], campaign),
-            RULE_TEXT[Action.Kind.COMPANY_BLACKLIST],
-            facts,
-        )
-        for pid in sorted(figures.served[cid]):
-            add(
-                Action.Kind.QUALITY_EVALUATION,
-                Target.project(projects[pid], companies[cid]),
-                RULE_TEXT[Action.Kind.QUALITY_EVALUATION],
-                {**facts, "company": companies[cid].name},
-            )
-    _propose_statements(campaign, quarter, figures, outcome, add)
-    return proposed
-
-
-def _propose_statements(campaign, quarter, figures, outcome, add) -> None:
-    last = [u for u in outcome.units if u.is_last]
-    departments = Department.objects.select_related("region").in_bulk(
-        [u.key[1] for u in last if u.key[0] == "department"]
-    )
-    for u in last:
-        kind = rules.statement_kind(True, u.key in figures.last_before)
-        of = len([x for x in outcome.units if x.key[0] == u.key[0] and x.score is not None])
-        facts = _evidence(
-            quarter,
-            score=u.score,
-            rank=u.rank,
-            of=of,
-            last_quarters=(
-                [str(quarter.previous()), str(quarter)]
-                if kind == Action.Kind.STATEMENT_PARTY_COMMITTEE
-                else [str(quarter)]
-            ),
-        )
-        if u.key[0] == "township":
-            target = Target.township(figures.townships[u.key[1]])
-        else:
-            target = Target.department(departments[u.key[1]])
-        add(kind, target, RULE_TEXT[kind], facts)
-
-
 def _drop_stale_proposals(campaign: Campaign, quarter: Quarter, proposed: set[tuple]) -> None:
     """A rerun on corrected data withdraws proposals nobody decided on and that no longer apply."""
     stale = Action.objects.filter(
@@ -495,15 +376,3 @@ def _summary(figures: QuarterFigures, outcome: Outcome, actions: int) -> dict:
         "actions": actions,
         "list_rule": outcome.lists.rule_text,
     }
-
-
-RULE_TEXT = {
-    Action.Kind.REPLACE_MANAGER: "季度黑榜项目→更换项目经理（种子000 §三(四)）",
-    Action.Kind.MEDIA_EXPOSURE: "季度黑榜项目→媒体曝光（种子000 §三(四)）",
-    Action.Kind.REPLACE_COMPANY: "累计上黑榜达到次数→启动更换物业企业程序（种子000 §三(四)）",
-    Action.Kind.FEE_REDUCTION: "黑榜或质价不符诉求较多→质量评价与降费管理（种子000 §三(四)）",
-    Action.Kind.COMPANY_BLACKLIST: "三分之一以上服务项目列入黑榜→企业黑名单（种子000 §三(四)）",
-    Action.Kind.QUALITY_EVALUATION: "黑名单企业服务项目→服务质量评价（种子000 §三(四)）",
-    Action.Kind.STATEMENT_GOVERNMENT: "季度考核倒数→县政府常务会议表态发言（种子000 §五）",
-    Action.Kind.STATEMENT_PARTY_COMMITTEE: "连续2个季度考核倒数→县委常委会议表态发言（种子000 §五）",
-}
