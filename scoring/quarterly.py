@@ -198,27 +198,7 @@ def _write(run: ScoreRun, quarter: Quarter, figures: QuarterFigures, outcome: Ou
     for model in (ProjectScore, ListEntry, CompanyBlacklist, CreditRating, CompanyAssessment, UnitScore):
         model.objects.filter(run=run).delete()
     _insert_scores(run, figures, outcome)
-    entries = []
-    for list_name, pids in (
-        (ListEntry.List.RED, outcome.lists.red),
-        (ListEntry.List.BLACK, outcome.lists.black),
-    ):
-        for pid in pids:
-            row, s = figures.projects[pid], outcome.scored[pid]
-            times = len(figures.black_before.get(pid, [])) + 1 if list_name == ListEntry.List.BLACK else 0
-            entries.append(
-                ListEntry(
-                    run=run,
-                    list=list_name,
-                    project_id=pid,
-                    company_id=row.company_id,
-                    region_path=row.region_path,
-                    score=s.score,
-                    rank=outcome.ranks[pid],
-                    times=times,
-                )
-            )
-    ListEntry.objects.bulk_create(entries, batch_size=2000)
+    ListEntry.objects.bulk_create(_list_entries(run, figures, outcome), batch_size=2000)
     CompanyBlacklist.objects.bulk_create(
         CompanyBlacklist(
             run=run,
@@ -244,6 +224,31 @@ def _write(run: ScoreRun, quarter: Quarter, figures: QuarterFigures, outcome: Ou
         for c, (s, r, e) in outcome.assessment.items()
     )
     UnitScore.objects.bulk_create(_unit_rows(run, figures, outcome.units))
+
+
+def _list_entries(run: ScoreRun, figures: QuarterFigures, outcome: Outcome) -> list[ListEntry]:
+    """红黑榜 rows; a black entry carries how many times the project has now been black-listed."""
+    entries = []
+    for list_name, pids in (
+        (ListEntry.List.RED, outcome.lists.red),
+        (ListEntry.List.BLACK, outcome.lists.black),
+    ):
+        for pid in pids:
+            row, s = figures.projects[pid], outcome.scored[pid]
+            times = len(figures.black_before.get(pid, [])) + 1 if list_name == ListEntry.List.BLACK else 0
+            entries.append(
+                ListEntry(
+                    run=run,
+                    list=list_name,
+                    project_id=pid,
+                    company_id=row.company_id,
+                    region_path=row.region_path,
+                    score=s.score,
+                    rank=outcome.ranks[pid],
+                    times=times,
+                )
+            )
+    return entries
 
 
 SCORE_COLUMNS = (
