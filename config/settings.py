@@ -275,6 +275,12 @@ CELERY_BEAT_SCHEDULE["ledgers-daily-reminders"] = {
     "schedule": crontab(hour=7, minute=0),
     "options": {"expires": 12 * 3600},
 }
+# Seed 004: "各镇(街道)于每月20日前…报送" — townships not yet reported hear of it 3 days before the due day.
+CELERY_BEAT_SCHEDULE["ledgers-report-due"] = {
+    "task": "ledgers.tasks.monthly_report_reminders",
+    "schedule": crontab(hour=7, minute=5),
+    "options": {"expires": 12 * 3600},
+}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -11,3 +11,5 @@ class LedgersConfig(AppConfig):
 
         register_nav(_("台账"), "ledgers:item_list")
         register_nav(_("整改通知书"), "ledgers:order_list")
+        register_nav(_("通报"), "ledgers:bulletin_list", {"task_force", "township", "department", "admin"})
+        register_nav(_("月报"), "ledgers:report_list", {"task_force", "township", "admin"})

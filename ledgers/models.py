@@ -339,3 +339,24 @@ class RectificationPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} → {self.new_deadline}"
+
+
+from .reporting_models import (  # noqa: E402  (reporting models live in their own module)
+    Bulletin,
+    MonthlyReport,
+    ReportTemplate,
+    TypicalCase,
+)
+
+__all__ = [
+    "Bulletin",
+    "Evidence",
+    "LedgerEvent",
+    "LedgerItem",
+    "MonthlyReport",
+    "OrderResponse",
+    "RectificationOrder",
+    "RectificationPlan",
+    "ReportTemplate",
+    "TypicalCase",
+]

@@ -111,3 +111,50 @@ class RectificationOrderQuerySet(models.QuerySet):
 
     def open(self) -> "RectificationOrderQuerySet":
         return self.exclude(status="closed")
+
+
+class BulletinQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BulletinQuerySet":
+        """The task force sees its campaigns' drafts and bulletins; townships and departments the published ones.
+
+        A bulletin is a circulated document (seed 004: "每月通报1次整治成效" to every 镇(街道) and unit),
+        so a reader sees the whole of it, every township's row included. Companies are not its audience.
+        """
+        from campaigns.models import Campaign
+
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind != ScopeKind.REGION:
+            return self.none()
+        mine = self.filter(campaign__in=Campaign.objects.visible_to(user))
+        if user.role == user.Role.TASK_FORCE:
+            return mine
+        return mine.filter(status="published")
+
+
+class _TownshipScoped(models.QuerySet):
+    def visible_to(self, user):
+        """A township's own rows, and everything under the task force's region; nobody else's."""
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind == ScopeKind.REGION and user.role in (user.Role.TASK_FORCE, user.Role.TOWNSHIP):
+            return self.filter(region_path__startswith=scope.region_path)
+        return self.none()
+
+
+class MonthlyReportQuerySet(_TownshipScoped):
+    pass
+
+
+class TypicalCaseQuerySet(_TownshipScoped):
+    def published(self) -> "TypicalCaseQuerySet":
+        return self.filter(is_published=True)
+
+
+class ReportTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReportTemplateQuerySet":
+        from campaigns.models import Campaign
+
+        return self.filter(campaign__in=Campaign.objects.visible_to(user))

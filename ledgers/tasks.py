@@ -38,3 +38,13 @@ def daily_reminders() -> dict:
     from .reminders import send_reminders
 
     return send_reminders(timezone.localdate()).as_dict()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def monthly_report_reminders() -> int:
+    """Every morning: townships whose monthly report is due in 3 days and not yet submitted."""
+    from django.utils import timezone
+
+    from .monthly_reports import remind_due
+
+    return remind_due(timezone.localdate())

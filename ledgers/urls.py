@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import order_views, views
+from . import bulletin_views, order_views, report_views, views
 
 app_name = "ledgers"
 urlpatterns = [
@@ -19,4 +19,19 @@ urlpatterns = [
     path("orders/<int:pk>/print/", order_views.order_print, name="order_print"),
     path("orders/lines/<int:pk>/answer/", order_views.order_answer, name="order_answer"),
     path("orders/lines/<int:pk>/decide/", order_views.order_decide, name="order_decide"),
+    path("bulletins/", bulletin_views.bulletin_list, name="bulletin_list"),
+    path("bulletins/open/", bulletin_views.bulletin_open, name="bulletin_open"),
+    path("bulletins/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:pk>/edit/", bulletin_views.bulletin_edit, name="bulletin_edit"),
+    path("bulletins/<int:pk>/publish/", bulletin_views.bulletin_publish, name="bulletin_publish"),
+    path("bulletins/<int:pk>/print/", bulletin_views.bulletin_print, name="bulletin_print"),
+    path("bulletins/<int:pk>/xlsx/", bulletin_views.bulletin_xlsx, name="bulletin_xlsx"),
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/submit/", report_views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/return/", report_views.report_return, name="report_return"),
+    path("cases/public/", report_views.public_cases, name="public_cases"),
+    path("cases/new/", report_views.case_create, name="case_create"),
+    path("cases/<int:pk>/publish/", report_views.case_publish, name="case_publish"),
+    path("cases/<int:pk>/photo/", report_views.case_photo, name="case_photo"),
 ]
