@@ -31,6 +31,10 @@ CHUNK = 64 * 1024
 class UnsafeFile(ValidationError, ValueError):  # noqa: N818  (reads as "raise UnsafeFile(…)")
     """A file refused for safety; the message is Chinese and meant for the user."""
 
+    def __str__(self) -> str:
+        # ValidationError prints as "['…']"; the message alone is what a page or a row report shows.
+        return "；".join(self.messages)
+
 
 # --- Spreadsheets (.xlsx = a zip of XML) ----------------------------------------------------------
 

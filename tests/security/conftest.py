@@ -6,3 +6,17 @@ import pytest
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The access matrix's figures (requests tried, foreign reads and writes that succeeded)."""
+    from .matrix import FIGURES
+
+    if FIGURES.get("requests"):
+        terminalreporter.section("access-control matrix")
+        for name, value in sorted(FIGURES.items()):
+            terminalreporter.write_line(f"{name}: {value}")
+        total = FIGURES["urls"] + FIGURES["admin urls"]
+        if total:
+            covered = FIGURES["urls checked"] + FIGURES["admin urls"]
+            terminalreporter.write_line(f"URLs covered: {covered} of {total} ({100 * covered / total:.0f}%)")
