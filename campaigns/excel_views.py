@@ -130,15 +130,17 @@ def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
         )
         job.result_file.save("import.xlsx", upload)
         try:
-            plan = excel.plan_import(job.result_file.path, campaign, request.user)
+            with job.result_file.open("rb") as handle:
+                excel.check_file(handle)
         except excel.WrongFile as error:
             job.result_file.delete(save=False)
             job.delete()
             form.add_error("file", str(error))
         else:
-            job.params["rows"] = len(plan.rows)
-            job.result = {"preview": plan.summary()}
-            job.save()
+            # Planning reads the ledger row by row: a job, so a 100,000-row file does not time out.
+            job.params["stage"] = "previewing"
+            job.save(update_fields=["params"])
+            tasks.preview_ledger_import.delay(job.pk)
             return redirect("campaigns:ledger_import_preview", slug=campaign.slug, pk=job.pk)
     return render(request, "ledgers/import.html", {"campaign": campaign, "form": form})
 
@@ -149,7 +151,10 @@ def ledger_import_preview(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, kind=IMPORT_KIND)
     if job.params.get("campaign") != campaign.pk:
         raise PermissionDenied
-    if request.method == "POST" and job.status == Job.Status.QUEUED and not job.result.get("applied"):
+    previewed = job.params.get("stage") == "previewed"
+    if request.method == "POST" and previewed and job.status == Job.Status.QUEUED:
+        job.params["stage"] = "applying"
+        job.save(update_fields=["params"])
         tasks.import_ledger.delay(job.pk)
         job.refresh_from_db()
         messages.info(request, _("已开始导入。"))
@@ -157,5 +162,11 @@ def ledger_import_preview(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     return render(
         request,
         "ledgers/import_preview.html",
-        {"campaign": campaign, "job": job, "preview": preview, "labels": excel.ACTION_LABELS},
+        {
+            "campaign": campaign,
+            "job": job,
+            "preview": preview,
+            "stage": job.params.get("stage"),
+            "labels": excel.ACTION_LABELS,
+        },
     )

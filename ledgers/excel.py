@@ -619,6 +619,13 @@ def plan_import(path: str | Path, campaign: Campaign, user) -> ImportPlan:
     return _Planner(campaign, user).plan(read_rows(path))
 
 
+def check_file(source) -> int:
+    """Refuse a wrong file at upload time (reading is fast; planning is what takes long).
+
+    Returns the number of problem rows found."""
+    return sum(1 for _ in read_rows(source))
+
+
 @dataclass
 class ImportResult:
     counts: dict[str, int]
@@ -705,6 +712,22 @@ def run_export_job(job) -> None:
         file_bytes=data,
         message=f"已导出 {written} 条问题",
     )
+
+
+def run_preview_job(job) -> None:
+    """Plan an uploaded workbook for the preview page; the job waits at stage "previewed" for a confirm."""
+    from orgs import jobs
+
+    campaign = Campaign.objects.get(pk=job.params["campaign"])
+    with job.result_file.open("rb") as handle:
+        try:
+            plan = plan_import(handle, campaign, job.created_by)
+        except WrongFile as error:
+            jobs.fail(job, str(error))
+            return
+    job.params |= {"rows": len(plan.rows), "stage": "previewed"}
+    job.result = {"preview": plan.summary()}
+    job.save(update_fields=["params", "result"])
 
 
 def run_import_job(job) -> None:

@@ -19,6 +19,18 @@ def export_ledger(job_id: int) -> None:
 
 
 @shared_task(acks_late=True)
+def preview_ledger_import(job_id: int) -> None:
+    from .excel import run_preview_job
+
+    job = Job.objects.get(pk=job_id)
+    try:
+        run_preview_job(job)
+    except Exception as error:
+        jobs.fail(job, f"预览失败：{error}")
+        raise
+
+
+@shared_task(acks_late=True)
 def import_ledger(job_id: int) -> None:
     from .excel import run_import_job
 

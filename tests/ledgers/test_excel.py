@@ -339,3 +339,31 @@ def test_a_company_may_not_use_the_excel_pages(zz, ledger, company_x, client_for
     assert client.get(reverse("campaigns:ledger_export", args=[zz.slug])).status_code == 403
     assert client.get(reverse("campaigns:ledger_import", args=[zz.slug])).status_code == 403
     assert "导出台账" not in client.get(reverse("campaigns:campaign_detail", args=[zz.slug])).content.decode()
+
+
+def test_the_preview_is_a_job_the_page_polls_until_it_is_ready(
+    tmp_path, zz, ledger, task_force, client_for, settings, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    queued = []
+    monkeypatch.setattr("ledgers.tasks.preview_ledger_import.delay", queued.append)
+    client = client_for(task_force)
+    path = export(tmp_path, zz)
+    edit_exported(path, {"F4": "稍后预览"})
+    with path.open("rb") as handle:
+        preview_url = client.post(reverse("campaigns:ledger_import", args=[zz.slug]), {"file": handle})[
+            "Location"
+        ]
+
+    waiting = client.get(preview_url).content.decode()
+    assert 'data-testid="import-previewing"' in waiting and 'hx-trigger="every 2s"' in waiting
+    assert client.post(preview_url).status_code == 200  # nothing to confirm yet
+    ledger["b1"].refresh_from_db()
+    assert ledger["b1"].measures == ""
+
+    from ledgers.tasks import preview_ledger_import
+
+    preview_ledger_import(queued[0])
+    ready = client.get(preview_url)
+    assert ready.context["preview"]["counts"]["change"] == 1
+    assert "every 2s" not in ready.content.decode()
