@@ -1,0 +1,34 @@
+"""The task force publishes the week's dispatch (issue 6, "Done when"): open this week's 周调度 from the
+navigation, read the charts, write the commentary, publish, and find it in the archive as 第1期."""
+
+from django.utils import timezone
+
+from ledgers.models import Bulletin
+from tests.browser.conftest import expect, login
+from tests.ledgers.conftest import make_item
+
+
+def test_task_force_edits_and_publishes_the_weekly_dispatch(page, task_force, campaign, project_a, project_b):
+    make_item(project_a, campaign, problem="消防通道被占用", deadline=timezone.localdate())
+    make_item(project_b, campaign, problem="路灯损坏")
+    login(page, task_force)
+
+    page.get_by_role("link", name="通报").first.click()
+    page.get_by_role("button", name="打开周调度").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("物业领域突出问题专项整治工作周调度")
+    expect(page.locator("#township-table")).to_contain_text("城关街道")
+    page.wait_for_function("() => document.getElementById('chart-items').width > 0")
+
+    page.get_by_label("工作情况").fill("本周各镇街完成排查，城关街道整改进度较快。")
+    page.get_by_role("button", name="保存文字").click()
+    expect(page.get_by_text("已保存。")).to_be_visible()
+    page.get_by_role("button", name="印发（冻结数据）").click()
+    expect(page.get_by_text("已印发第1期。")).to_be_visible()
+    expect(page.get_by_text("本周各镇街完成排查，城关街道整改进度较快。")).to_be_visible()
+
+    page.get_by_role("link", name="通报存档").click()
+    archive = page.locator("#bulletin-archive")
+    expect(archive).to_contain_text("周调度")
+    expect(archive.get_by_role("link", name="第1期")).to_be_visible()
+    bulletin = Bulletin.objects.get(campaign=campaign, kind="weekly")
+    assert bulletin.status == "published" and bulletin.snapshot["totals"]["found"] == 2
