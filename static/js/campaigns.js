@@ -13,6 +13,9 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!source) return;
     const data = JSON.parse(source.textContent);
     const keys = (canvas.dataset.series || "found,closed,overdue").split(",");
+    // A closure rate is a percentage: keep the axis at 0–100 even when every rate is 0.
+    const valueAxis = { beginAtZero: true, suggestedMax: keys.includes("rate") ? 100 : undefined };
+    const horizontal = data.labels.length > 6;
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -26,8 +29,8 @@ document.addEventListener("DOMContentLoaded", () => {
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        indexAxis: data.labels.length > 6 ? "y" : "x",
-        scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
+        indexAxis: horizontal ? "y" : "x",
+        scales: horizontal ? { x: valueAxis } : { y: valueAxis },
       },
     });
   });
