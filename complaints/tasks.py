@@ -22,9 +22,12 @@ def import_complaints(batch_id: int) -> None:
         jobs.start(job, message="正在读取并匹配……")
 
     def progress(done: int, total: int) -> None:
-        if job is not None:
+        if job is None:
+            return
+        if job.total != total:  # jobs.advance saves only the progress
             job.total = total
-            jobs.advance(job, done)
+            job.save(update_fields=["total"])
+        jobs.advance(job, done)
 
     try:
         _, report = run_import(batch, Path(batch.file.path), batch.created_by, progress)

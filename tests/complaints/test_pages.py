@@ -112,6 +112,7 @@ def test_the_import_task_runs_the_file_and_finishes_the_job(client_for, task_for
     tasks.import_complaints(batch.pk)
     batch.refresh_from_db()
     assert batch.new_count == 1 and batch.job.status == "done"
+    assert batch.job.total >= 2 and batch.job.percent == 100
     assert batch.job.row_errors == ["第 3 行 工单编号：缺少工单编号"]
     report = client_for(task_force).get(reverse("complaints:batch_report", args=[batch.pk]))
     assert report.status_code == 200 and "缺少工单编号" in b"".join(report.streaming_content).decode(
