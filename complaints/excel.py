@@ -76,34 +76,38 @@ def detect_encoding(head: bytes) -> str:
         return "gb18030"
 
 
-def count_rows(path: Path) -> int:
-    """A cheap estimate of the number of data rows, for the progress bar."""
-    if path.suffix.lower() == ".csv":
-        with path.open("rb") as fh:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height
+@dataclass
+class Table:
+    """The rows of an export, and how many there are about (header and title rows included)."""
+
+    total: int
+    rows: Iterator[list]
 
 
-def read_rows(path: Path) -> Iterator[list]:
-    """Every row of the first sheet (xlsx/xls) or of the CSV, as lists of cell values."""
+def open_table(path: Path) -> Table:
+    """The first sheet (xlsx/xls, read once by calamine) or the CSV, as lists of cell values."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open("rb") as raw:
             encoding = detect_encoding(raw.read(1 << 16))
-        try:
-            with path.open(encoding=encoding, newline="", errors="strict") as fh:
-                yield from csv.reader(fh)
-        except UnicodeDecodeError as exc:
-            raise FileFormatError(f"文件编码无法识别（按 {encoding} 读取失败）：{exc.reason}") from exc
-        return
+            raw.seek(0)
+            total = sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b""))
+        return Table(total, _csv_rows(path, encoding))
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         except Exception as exc:  # calamine raises its own error types for corrupt files
             raise FileFormatError(f"无法读取 Excel 文件：{exc}") from exc
-        yield from sheet.iter_rows()
-        return
+        return Table(sheet.height, iter(sheet.iter_rows()))
     raise FileFormatError("只支持 .xlsx、.xls 和 .csv 文件")
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[list]:
+    try:
+        with path.open(encoding=encoding, newline="", errors="strict") as fh:
+            yield from csv.reader(fh)
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(f"文件编码无法识别（按 {encoding} 读取失败）：{exc.reason}") from exc
 
 
 # --- cell values --------------------------------------------------------------------------

@@ -34,11 +34,11 @@ from .excel import (
     FIELD_LABELS,
     FileFormatError,
     ReportLine,
+    Table,
     cell_text,
-    count_rows,
     find_header,
+    open_table,
     parse_received_at,
-    read_rows,
     row_report_csv,
 )
 from .matching import Matcher, basic
@@ -199,8 +199,8 @@ def parse_row(ctx: Context, number: int, cells: list, columns: dict[str, int]) -
     )  # fmt: skip
 
 
-def parsed_chunks(ctx: Context, path: Path, size: int = CHUNK) -> Iterator[list[Row]]:
-    rows = read_rows(path)
+def parsed_chunks(ctx: Context, table: Table, size: int = CHUNK) -> Iterator[list[Row]]:
+    rows = table.rows
     columns, header_row = find_header(rows)
     chunk: list[Row] = []
     for number, cells in enumerate(rows, start=header_row + 1):
@@ -351,20 +351,20 @@ def run_import(
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
     ctx = build_context(user, batch.channel)
-    total = count_rows(path)
     try:
+        table = open_table(path)
         if connection.vendor == "postgresql":
             from .pg_writer import PostgresWriter
 
             writer = PostgresWriter(ctx, batch)
-            for chunk in parsed_chunks(ctx, path):
+            for chunk in parsed_chunks(ctx, table):
                 writer.copy(chunk)
-                _report_progress(progress, ctx, total)
+                _report_progress(progress, ctx, table.total)
             writer.merge()
         else:
-            for chunk in parsed_chunks(ctx, path):
+            for chunk in parsed_chunks(ctx, table):
                 write_chunk_orm(ctx, batch, chunk)
-                _report_progress(progress, ctx, total)
+                _report_progress(progress, ctx, table.total)
     except FileFormatError as exc:
         batch.status, batch.message, batch.finished_at = ImportBatch.Status.FAILED, str(exc), timezone.now()
         batch.save(update_fields=["status", "message", "finished_at"])

@@ -122,3 +122,18 @@ def test_match_rate_and_pending_counts_are_recorded_on_the_batch(projects, expor
     batch = do_import(write_csv(export_dir / "rate.csv", rows))
     assert (batch.matched_count, batch.unmatched_count) == (2, 1)
     assert batch.match_rate == 66.7
+
+
+def test_a_corrupt_workbook_or_an_unknown_file_type_fails_with_a_chinese_message(projects, export_dir):
+    import pytest
+
+    from complaints.excel import FileFormatError
+
+    broken = export_dir / "broken.xlsx"
+    broken.write_bytes(b"not a zip file")
+    with pytest.raises(FileFormatError, match="无法读取 Excel 文件"):
+        do_import(broken)
+    other = export_dir / "notes.txt"
+    other.write_text("工单编号")
+    with pytest.raises(FileFormatError, match="只支持"):
+        do_import(other)
