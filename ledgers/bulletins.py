@@ -18,7 +18,8 @@ from complaints.models import MonthlyRanking
 from complaints.monthly import campaign_complaints
 from orgs.models import Department, Region, User
 
-from .models import Bulletin, LedgerItem
+from .models import Bulletin, LedgerItem, MonthlyReport
+from .monthly_reports import due_date, is_late
 from .workflow import WorkflowError
 
 TOP_N = 10
@@ -93,7 +94,10 @@ class Gathered:
     complaints: list[dict]
     top_projects: list[dict]
     actions: list[dict]
-    meta: dict = field(default_factory=dict)
+    # Monthly bulletins only: each township's report of the month (月报报送情况) and its due date.
+    reports: dict[int, dict] = field(default_factory=dict)
+    report_due: date | None = None
+    now: datetime | None = None
 
 
 def _item_counts(period: Period) -> dict:
@@ -166,7 +170,28 @@ def gather(campaign: Campaign, period: Period) -> Gathered:
             done=Count("id", filter=Q(done_at__gte=start, done_at__lt=stop)),
         )
     )
-    return Gathered(townships, units, by_township, by_unit, complaints, top_projects, actions)
+    rows = Gathered(townships, units, by_township, by_unit, complaints, top_projects, actions)
+    if period.kind == Bulletin.Kind.MONTHLY:
+        reports = MonthlyReport.objects.filter(campaign=campaign, month=period.key)
+        rows.reports = {
+            r["township_id"]: r for r in reports.values("township_id", "status", "first_submitted_at")
+        }
+        rows.report_due, rows.now = due_date(campaign.report_due_day, period.key), timezone.now()
+    return rows
+
+
+def _report_state(rows: Gathered, township_id: int) -> str | None:
+    """月报报送情况 of a monthly bulletin: on time, late, returned, not yet due, or missing past its due day."""
+    if rows.report_due is None:
+        return None
+    report = rows.reports.get(township_id)
+    submitted = report["first_submitted_at"] if report else None
+    late = is_late(rows.report_due, submitted, rows.now)
+    if report is None:
+        return "逾期未报" if late else "未报送"
+    if report["status"] == MonthlyReport.Status.RETURNED:
+        return "退回重报"
+    return "逾期报送" if late else "按时报送"
 
 
 FIGURES = ("found", "closed", "closed_on_time", "overdue", "escalated", "total", "closed_total")
@@ -197,6 +222,7 @@ def build(rows: Gathered, period: Period) -> dict:
         row["rate"] = _rate(row["closed_total"], row["total"])
         c = complaints.get(pk, {})
         row["complaints"] = _change(c.get("now", 0), c.get("before", 0))
+        row["report"] = _report_state(rows, pk)
         townships.append(row)
     townships.sort(key=_ranking_key)
     for position, row in enumerate(townships, start=1):
@@ -233,6 +259,7 @@ def build(rows: Gathered, period: Period) -> dict:
         "top_projects": rows.top_projects,
         "actions": actions,
         "ranking_rule": RANKING_RULE,
+        "report_due": rows.report_due.isoformat() if rows.report_due else None,
     }
 
 

@@ -46,6 +46,7 @@ def bulletin_workbook(bulletin: Bulletin, figures: dict) -> bytes:
             "本期诉求",
             "上期诉求",
             "诉求增减",
+            "月报报送",
         ],
     )
     for t in figures["townships"]:
@@ -66,6 +67,7 @@ def bulletin_workbook(bulletin: Bulletin, figures: dict) -> bytes:
                 c["now"],
                 c["before"],
                 c["change"],
+                t.get("report") or "",
             ],
         )
     _append(towns, [figures["ranking_rule"]])

@@ -150,3 +150,19 @@ def test_township_officer_cannot_draft_or_publish(campaign, township_a, task_for
     with pytest.raises(WorkflowError):
         bulletins.publish(draft, township_a)
     assert Bulletin.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_monthly_bulletin_states_each_townships_report(campaign, township_a, task_force, township_b_region):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ledgers import monthly_reports
+    from ledgers.models import MonthlyReport
+
+    values = {f["key"]: "1" for f in monthly_reports.indicators_of(campaign)}
+    report = monthly_reports.submit(campaign, township_a, "2026-10", values, "")
+    late = datetime(2026, 10, 21, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    MonthlyReport.objects.filter(pk=report.pk).update(first_submitted_at=late)
+    towns = by_name(bulletins.compute(campaign, bulletins.parse_period("monthly", "2026-10"))["townships"])
+    assert (towns["城关街道"]["report"], towns["东城街道"]["report"]) == ("逾期报送", "逾期未报")
+    assert by_name(figures(campaign)["townships"])["城关街道"]["report"] is None  # a weekly dispatch has none
