@@ -79,6 +79,10 @@ def test_yishui_has_the_five_areas_and_their_responsible_units(db):
     assert names(power.supporting_units) == {"县住建局"}
     assert campaign.doc_number == "办字〔2024〕9号"
     assert campaign.issued_on == date(2024, 6, 29)
+    assert campaign.ledger_heading() == "全县深化物业领域突出问题综合整治工作台账"
+    assert campaign.ledger_heading(campaign.categories.get(code="3")) == (
+        "全县深化物业领域突出问题综合整治工作台账（物业服务方面存在的问题）"
+    )
 
 
 def test_yishui_task_force_has_six_work_groups_with_their_leaders(db):

@@ -309,10 +309,14 @@ def test_a_township_import_cannot_touch_another_townships_item(tmp_path, zz, led
     path = export(tmp_path, zz)
     edit_exported(path, {"F5": "越权修改"})  # row 5 is 阳光花园 in township A
 
+    edit_exported(path, {}, append=[9, "阳光花园", "", "", "越权新增", "", "", "", "", "", "城关街道", ""])
+
     plan = plan_import(path, zz, township_b)
 
-    assert plan.counts()["refused"] >= 1
-    assert any("不在您的范围内" in str(e) for e in plan.errors)
+    errors = [str(e) for e in plan.errors]
+    assert any("第 5 行" in e and "不在您的范围内" in e for e in errors)
+    assert any("第 8 行【项目名称】：找不到项目“阳光花园”（街道：城关街道）" in e for e in errors)
+    assert plan.counts()["change"] == 0 and plan.counts()["create"] == 0
 
 
 def test_commands_export_and_import_the_ledger(tmp_path, zz, ledger, task_force, capsys):
