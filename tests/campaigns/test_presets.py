@@ -47,13 +47,16 @@ def test_each_preset_loads_with_the_plans_counts(db, slug, phases, areas, catego
 
 
 @pytest.mark.parametrize(("slug", "prefix"), [(c[0], f"00{i}") for i, c in enumerate(COUNTS)])
-def test_every_category_description_and_member_is_quoted_from_the_seed(db, slug, prefix):
+def test_every_description_and_member_is_quoted_from_the_seed(db, slug, prefix):
     text = seed_text(prefix)
     campaign = load_preset(slug).campaign
 
     for category in campaign.categories.exclude(description=""):
         for clause in re.split(r"[，。；;,:]", category.description):
             assert "".join(clause.split()) in text, (category.code, clause)
+    for phase in campaign.phases.exclude(description=""):
+        for clause in re.split(r"[，。；;,:]", phase.description):
+            assert "".join(clause.split()) in text, (phase.name, clause)
     for member in TaskForceMember.objects.filter(campaign=campaign):
         assert member.name in text.replace("　", "")
     assert campaign.doc_number in text
