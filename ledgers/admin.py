@@ -3,7 +3,17 @@ can look (audit) but never edit or delete past it."""
 
 from django.contrib import admin
 
-from .models import Evidence, LedgerEvent, LedgerItem, OrderResponse, RectificationOrder, RectificationPlan
+from .models import (
+    Bulletin,
+    Evidence,
+    LedgerEvent,
+    LedgerItem,
+    MonthlyReport,
+    OrderResponse,
+    RectificationOrder,
+    RectificationPlan,
+    TypicalCase,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,3 +92,21 @@ class RectificationOrderAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["number", "project__name", "company__name"]
     inlines = [OrderResponseInline]
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "kind", "period", "number", "status", "published_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "township", "month", "status", "first_submitted_at"]
+    list_filter = ["status", "month"]
+
+
+@admin.register(TypicalCase)
+class TypicalCaseAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "township", "is_published"]
+    list_filter = ["kind", "is_published"]

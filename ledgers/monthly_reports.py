@@ -244,3 +244,30 @@ def set_published(case: TypicalCase, user: User, published: bool) -> None:
     case.is_published = published
     case.published_at = timezone.now() if published else None
     case.save(update_fields=["is_published", "published_at"])
+
+
+def parse_indicators(text: str) -> list[dict]:
+    """The task force's indicator list, one "key|名称" a line; keys stay stable so old reports still read."""
+    fields, seen = [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, _, label = (part.strip() for part in line.partition("|"))
+        if not key.isascii() or not key.replace("_", "").isalnum() or not label:
+            raise WorkflowError(f"第{number}行应为“英文标识|指标名称”，如 fines_yuan|罚款金额（元）。")
+        if key in seen:
+            raise WorkflowError(f"第{number}行的标识 {key} 重复。")
+        seen.add(key)
+        fields.append({"key": key, "label": label})
+    if not fields:
+        raise WorkflowError("至少需要一项成果指标。")
+    return fields
+
+
+def set_indicators(campaign: Campaign, user: User, text: str) -> ReportTemplate:
+    if not (user.is_admin or user.role == User.Role.TASK_FORCE):
+        raise WorkflowError("只有专班可以设置成果指标。")
+    template, _ = ReportTemplate.objects.get_or_create(campaign=campaign)
+    template.indicators = parse_indicators(text)
+    template.save(update_fields=["indicators"])
+    return template

@@ -115,3 +115,38 @@ def bulletin_workbook(bulletin: Bulletin, figures: dict) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def report_workbook(report, labels: dict[str, str]) -> bytes:
+    """A township's monthly report as submitted: 成果指标, then the 台账 frozen at submission."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "成果指标"
+    _append(sheet, [f"{report.township.name} {report.month} 月报"])
+    _header(sheet, ["指标", "数值"])
+    for key, value in report.indicators.items():
+        _append(sheet, [labels.get(key, key), value])
+    _append(sheet, ["工作进展", report.summary])
+    ledger = book.create_sheet("整治工作台账")
+    _header(
+        ledger,
+        ["序号", "台账编号", "项目名称", "存在问题", "整治措施", "完成时限", "责任人", "状态", "挂牌督办"],
+    )
+    for number, row in enumerate(report.ledger_rows, start=1):
+        _append(
+            ledger,
+            [
+                number,
+                row["reference"],
+                row["project"],
+                row["problem"],
+                row["measures"],
+                row["deadline"],
+                row["responsible_person"],
+                row["status"],
+                "是" if row["escalated"] else "",
+            ],
+        )
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,5 +1,7 @@
 """Monthly report pages (月报) and typical cases (典型案例): scope → form → service → response."""
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +16,11 @@ from orgs.models import Project, Region, User
 
 from . import monthly_reports as service
 from .models import MonthlyReport, TypicalCase
+from .report_excel import report_workbook
 from .workflow import WorkflowError
 
 MONTH = r"\d{4}-(0[1-9]|1[0-2])"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CaseForm(forms.Form):
@@ -206,3 +210,34 @@ def public_cases(request: HttpRequest) -> HttpResponse:
         .order_by("-published_at", "-id")[:100]
     )
     return render(request, "ledgers/reports/public_cases.html", {"cases": cases})
+
+
+@login_required
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        MonthlyReport.objects.visible_to(request.user).select_related("township"), pk=pk
+    )
+    labels = {f["key"]: f["label"] for f in service.indicators_of(report.campaign)}
+    response = HttpResponse(report_workbook(report, labels), content_type=XLSX)
+    name = quote(f"{report.township.name}-{report.month}-月报.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+def report_template(request: HttpRequest) -> HttpResponse:
+    """The task force sets the campaign's 成果指标 form; townships fill it from the next report on."""
+    if not _may_supervise(request.user):
+        raise Http404
+    campaign = _campaign(request)
+    text = "\n".join(f"{f['key']}|{f['label']}" for f in service.indicators_of(campaign))
+    if request.method == "POST":
+        text = request.POST.get("indicators", "")
+        try:
+            service.set_indicators(campaign, request.user, text)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "成果指标已保存。")
+            return redirect(f"{reverse('ledgers:report_list')}?campaign={campaign.pk}")
+    return render(request, "ledgers/reports/report_template.html", {"campaign": campaign, "text": text})

@@ -192,3 +192,44 @@ def test_cases_travel_with_the_report_and_only_published_ones_are_public(
     assert "bob" not in page
     assert TypicalCase.objects.published().count() == 1
     assert timezone.is_aware(TypicalCase.objects.get(pk=case.pk).published_at)
+
+
+def test_task_force_sets_the_indicator_form_and_townships_fill_it(
+    client_for, campaign, task_force, township_a
+):
+    client = client_for(task_force)
+    text = "meetings_held|召开调度会议（次）\nvisits|入户走访（户）"
+    response = client.post("/ledgers/reports/indicators/", {"campaign": campaign.pk, "indicators": text})
+    assert response.status_code == 302
+    assert [f["key"] for f in service.indicators_of(campaign)] == ["meetings_held", "visits"]
+    report = service.submit(campaign, township_a, "2026-11", {"meetings_held": "2", "visits": "40"}, "")
+    assert report.indicators == {"meetings_held": 2, "visits": 40}
+
+
+@pytest.mark.parametrize("text", ["", "罚款|罚款金额", "a|甲\na|乙", "novalue"])
+def test_indicator_list_must_be_keys_and_names(text):
+    with pytest.raises(WorkflowError):
+        service.parse_indicators(text)
+
+
+def test_township_cannot_set_indicators(client_for, campaign, township_a):
+    assert (
+        client_for(township_a).post("/ledgers/reports/indicators/", {"indicators": "a|甲"}).status_code == 404
+    )
+
+
+def test_report_workbook_holds_indicators_and_frozen_ledger(
+    client_for, campaign, township_a, township_b, project_a
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    make_item(project_a, campaign, problem="=1+1 楼道堆物")
+    report = service.submit(campaign, township_a, "2026-11", INDICATORS, "")
+    assert client_for(township_b).get(f"/ledgers/reports/{report.pk}/xlsx/").status_code == 404
+    response = client_for(township_a).get(f"/ledgers/reports/{report.pk}/xlsx/")
+    book = load_workbook(BytesIO(response.content))
+    assert book["成果指标"]["A3"].value == "排查项目数（个）"
+    cell = book["整治工作台账"]["D2"]
+    assert (cell.value, cell.data_type) == ("=1+1 楼道堆物", "s")
