@@ -32,3 +32,27 @@ def test_task_force_edits_and_publishes_the_weekly_dispatch(page, task_force, ca
     expect(archive.get_by_role("link", name="第1期")).to_be_visible()
     bulletin = Bulletin.objects.get(campaign=campaign, kind="weekly")
     assert bulletin.status == "published" and bulletin.snapshot["totals"]["found"] == 2
+
+
+def test_township_submits_its_monthly_report_on_a_phone(phone_page, township_a, campaign, project_a):
+    from ledgers.models import MonthlyReport
+
+    make_item(project_a, campaign, problem="电梯故障")
+    page = phone_page
+    login(page, township_a)
+    page.goto("/ledgers/reports/")
+    for label in (
+        "排查项目数（个）",
+        "发现问题数（个）",
+        "整改问题数（个）",
+        "下达整改通知书（份）",
+        "召开调度会议（次）",
+    ):
+        page.get_by_label(label).fill("3")
+    page.get_by_label("罚款金额（元）").fill("2000")
+    page.get_by_label("查处违法典型案例（个）").fill("0")
+    page.get_by_role("button", name="报送月报").click()
+    expect(page.get_by_text("月报已报送。")).to_be_visible()
+    expect(page.get_by_role("cell", name="电梯故障")).to_be_visible()
+    report = MonthlyReport.objects.get(township=township_a.region)
+    assert report.indicators["fines_yuan"] == 2000 and report.ledger_rows[0]["problem"] == "电梯故障"
