@@ -313,6 +313,8 @@ def publish(bulletin: Bulletin, user: User) -> Bulletin:
     """印发: number the bulletin (第N期 within its campaign and kind) and freeze its figures."""
     if not may_edit(user):
         raise WorkflowError("只有专班可以印发通报。")
+    # Lock the campaign first: two bulletins published at once must not both become 第N期.
+    Campaign.objects.select_for_update().filter(pk=bulletin.campaign_id).first()
     locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if locked.is_published:
         raise WorkflowError("通报已印发。")

@@ -99,3 +99,27 @@ def test_archive_query_count_does_not_grow_with_bulletins(
     with django_assert_max_num_queries(12):
         response = client.get("/ledgers/bulletins/")
     assert response.content.decode().count("第") >= 5
+
+
+def test_department_reads_published_bulletins_in_the_archive(client_for, department, draft, published):
+    page = client_for(department).get("/ledgers/bulletins/").content.decode()
+    assert f"/ledgers/bulletins/{published.pk}/" in page and f"/ledgers/bulletins/{draft.pk}/" not in page
+
+
+def test_numbers_count_per_kind(campaign, task_force, published):
+    weekly = bulletins.draft_for(campaign, bulletins.parse_period("weekly", "2026-W40"), task_force)
+    monthly = bulletins.draft_for(campaign, bulletins.parse_period("monthly", "2026-09"), task_force)
+    assert bulletins.publish(weekly, task_force).number == 1
+    assert bulletins.publish(monthly, task_force).number == 2
+
+
+def test_draft_page_query_count_is_fixed(
+    client_for, task_force, draft, campaign, project_a, project_b, django_assert_max_num_queries
+):
+    from tests.ledgers.conftest import make_item
+
+    for n in range(6):
+        make_item(project_a if n % 2 else project_b, campaign, problem=f"问题{n}")
+    client = client_for(task_force)
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/ledgers/bulletins/{draft.pk}/").status_code == 200
