@@ -8,8 +8,12 @@ class LedgersConfig(AppConfig):
 
     def ready(self) -> None:
         from orgs.context_processors import register_nav
+        from orgs.home import register_panel
+
+        from .report_panels import reporting_panel
 
         register_nav(_("台账"), "ledgers:item_list")
         register_nav(_("整改通知书"), "ledgers:order_list")
         register_nav(_("通报"), "ledgers:bulletin_list", {"task_force", "township", "department", "admin"})
         register_nav(_("月报"), "ledgers:report_list", {"task_force", "township", "admin"})
+        register_panel("ledgers/reports/panel.html", reporting_panel, order=50)

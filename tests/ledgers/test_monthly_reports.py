@@ -233,3 +233,13 @@ def test_report_workbook_holds_indicators_and_frozen_ledger(
     assert book["成果指标"]["A3"].value == "排查项目数（个）"
     cell = book["整治工作台账"]["D2"]
     assert (cell.value, cell.data_type) == ("=1+1 楼道堆物", "s")
+
+
+def test_home_panel_tells_township_and_task_force_where_the_month_stands(
+    client_for, campaign, township_a, task_force
+):
+    assert "尚未报送，去填报" in client_for(township_a).get("/").content.decode()
+    month = service.month_due_on(campaign.report_due_day, timezone.localdate())
+    service.submit(campaign, township_a, month, INDICATORS, "")
+    assert "本月月报已报送" in client_for(township_a).get("/").content.decode()
+    assert "已报送 1 / 1 个镇（街道）" in client_for(task_force).get("/").content.decode()
