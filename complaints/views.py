@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from orgs.models import Project
@@ -77,9 +78,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         batch = create_batch(request.user, form.cleaned_data["channel"], upload.name, upload=upload)
         earlier = previous_import_of_same_file(batch)
         if earlier is not None:
-            messages.info(
-                request, f"该文件已于 {earlier.created_at:%Y年%-m月%-d日} 导入过，重复导入不会新增诉求"
-            )
+            when = timezone.localtime(earlier.created_at)
+            messages.info(request, f"该文件已于 {when:%Y年%-m月%-d日 %H:%M} 导入过，重复导入不会新增诉求")
         transaction.on_commit(lambda: tasks.import_complaints.delay(batch.pk))
         return redirect(f"{request.path}?batch={batch.pk}")
     batches = ImportBatch.objects.visible_to(request.user).select_related("created_by", "job")

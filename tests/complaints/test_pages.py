@@ -317,3 +317,16 @@ def test_a_company_sees_only_its_own_share_of_a_townships_chart(client_for, comp
     assert page.context["township"] == projects["y"].township
     assert page.context["chart"]["this_year"][6] == 1  # 锦绣苑 only, not 东湖家园's two
     assert list(page.context["months"]) == []
+
+
+def test_uploading_the_same_file_again_says_when_it_was_imported(client_for, task_force, projects, tmp_path):
+    path = write_csv(tmp_path / "same.csv", [row("S1")])
+    client = client_for(task_force)
+    with mock.patch("django.db.transaction.on_commit", side_effect=lambda fn: fn()):
+        for _ in range(2):
+            upload = SimpleUploadedFile("same.csv", path.read_bytes())
+            response = client.post(
+                reverse("complaints:import"), {"file": upload, "channel": "12345"}, follow=True
+            )
+    assert "导入过，重复导入不会新增诉求" in response.content.decode()
+    assert Complaint.objects.count() == 1 and ImportBatch.objects.count() == 2
