@@ -49,6 +49,12 @@ class ComplaintResource(resources.ModelResource):
                   "status", "satisfaction")  # fmt: skip
         skip_unchanged = True
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Rows without a 受理时间 are left out, as the app refuses them."""
+        if not row.get("受理时间"):
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def before_save_instance(self, instance, row, **kwargs):
         instance.region_path = instance.township.path
 

@@ -60,7 +60,8 @@ def export_peer(out: str, limit: int) -> dict:
 
     campaign, items = _items(limit)
     started = time.perf_counter()
-    dataset = LedgerItemResource().export(export_items(ExportScope(campaign), items))
+    rows = export_items(ExportScope(campaign), items)
+    dataset = LedgerItemResource().export(rows.select_related("project__community", "company", "township"))
     with open(out, "wb") as fh:
         fh.write(dataset.export("xlsx"))
     seconds = time.perf_counter() - started
