@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default=",".join(FIGURES), help="comma-separated: " + ",".join(FIGURES))
-    parser.add_argument("--page-seconds", type=int, default=20, help="duration of each load run (≤ 60)")
+    parser.add_argument("--page-seconds", type=int, default=15, help="duration of each load run (≤ 60)")
     parser.add_argument("--no-save", action="store_true", help="print only; write no result files")
     args = parser.parse_args()
     log = Log()
