@@ -255,8 +255,8 @@ def test_row_errors_name_the_row_and_column_in_chinese(tmp_path, zz, project_a, 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"just text, not a workbook", "不是 xlsx 格式"),
-        (b"PK\x03\x04 broken zip", "不是 xlsx 格式"),
+        (b"just text, not a workbook", "文件不是 Excel 工作簿（.xlsx）"),
+        (b"PK\x03\x04 broken zip", "Excel 文件已损坏或格式不受支持"),
     ],
 )
 def test_a_file_that_is_not_xlsx_is_refused(tmp_path, zz, task_force, content, message):
@@ -287,7 +287,7 @@ def test_import_page_previews_then_applies_and_refuses_a_wrong_file(
     wrong.write_bytes(b"not a workbook")
     with wrong.open("rb") as handle:
         refused = client.post(url, {"file": handle})
-    assert "不是 xlsx 格式" in refused.content.decode()
+    assert "文件不是 Excel 工作簿" in refused.content.decode()
 
     path = export(tmp_path, zz)
     edit_exported(path, {"F4": "网页导入的措施"})
@@ -331,7 +331,7 @@ def test_commands_export_and_import_the_ledger(tmp_path, zz, ledger, task_force,
     assert "预览（未写入）：新增 0，修改 0，无变化 3" in capsys.readouterr().out
     with pytest.raises(CommandError, match="--user"):
         call_command("import_ledger", str(out), "--campaign", "zz")
-    with pytest.raises(CommandError, match="不是 xlsx"):
+    with pytest.raises(CommandError, match="不是 Excel 工作簿"):
         bad = tmp_path / "bad.xlsx"
         bad.write_text("x")
         call_command("import_ledger", str(bad), "--campaign", "zz", "--user", task_force.username)
