@@ -118,17 +118,11 @@ def _item_counts(period: Period) -> dict:
     }
 
 
-def gather(campaign: Campaign, period: Period) -> Gathered:
-    """Seven queries whatever the size: names of townships and units, then one grouped query per table."""
-    items = (
-        LedgerItem.objects.filter(campaign=campaign).exclude(status=LedgerItem.Status.WITHDRAWN).order_by()
-    )
-    counts = _item_counts(period)
-    by_township = list(items.values("township_id").annotate(**counts))
-    by_unit = list(items.exclude(responsible_unit=None).values("responsible_unit_id").annotate(**counts))
+def _complaint_rows(campaign: Campaign, period: Period) -> list[dict]:
+    """Complaints per township in the period and in the one before, in one grouped scan of both."""
     start, stop = period.bounds()
     prev_start, _ = period.previous().bounds()
-    complaints = list(
+    return list(
         campaign_complaints(campaign)
         .filter(received_at__gte=prev_start, received_at__lt=stop)
         .order_by()
@@ -138,44 +132,53 @@ def gather(campaign: Campaign, period: Period) -> Gathered:
             before=Count("id", filter=Q(received_at__lt=start)),
         )
     )
-    jurisdiction = campaign.jurisdiction
-    townships = dict(
-        Region.objects.filter(path__startswith=jurisdiction.path, level=Region.Level.TOWNSHIP)
-        .order_by("name")
-        .values_list("id", "name")
+
+
+def _top_projects(campaign: Campaign, period: Period) -> list[dict]:
+    """The month's ranked projects as complaints/monthly.py stored them (empty if not computed yet)."""
+    top = MonthlyRanking.objects.filter(campaign=campaign, month=period.month, in_top=True).order_by("rank")
+    names = {"project_name": F("project__name"), "township_name": F("township__name")}
+    return list(
+        top.values("rank", "count", "previous_count", "streak", company_name=F("company__name"), **names)[
+            :TOP_N
+        ]
     )
+
+
+def _action_rows(campaign: Campaign, period: Period) -> list[dict]:
+    start, stop = period.bounds()
+    statuses = [Action.Status.CONFIRMED, Action.Status.DONE]
+    confirmed = Q(decided_at__gte=start, decided_at__lt=stop, status__in=statuses)
+    done = Q(done_at__gte=start, done_at__lt=stop)
+    rows = Action.objects.filter(campaign=campaign).order_by().values("kind")
+    return list(rows.annotate(confirmed=Count("id", filter=confirmed), done=Count("id", filter=done)))
+
+
+def gather(campaign: Campaign, period: Period) -> Gathered:
+    """Seven queries whatever the size (eight for a month): one grouped query per table, two for names."""
+    items = (
+        LedgerItem.objects.filter(campaign=campaign).exclude(status=LedgerItem.Status.WITHDRAWN).order_by()
+    )
+    counts = _item_counts(period)
+    by_township = list(items.values("township_id").annotate(**counts))
+    by_unit = list(items.exclude(responsible_unit=None).values("responsible_unit_id").annotate(**counts))
+    towns = Region.objects.filter(path__startswith=campaign.jurisdiction.path, level=Region.Level.TOWNSHIP)
+    townships = dict(towns.order_by("name").values_list("id", "name"))
     unit_ids = [row["responsible_unit_id"] for row in by_unit]
     units = dict(Department.objects.filter(pk__in=unit_ids).values_list("id", "name"))
-    top = MonthlyRanking.objects.filter(campaign=campaign, month=period.month, in_top=True).order_by("rank")
-    top_projects = list(
-        top.values(
-            "rank",
-            "count",
-            "previous_count",
-            "streak",
-            project_name=F("project__name"),
-            township_name=F("township__name"),
-            company_name=F("company__name"),
-        )[:TOP_N]
+    rows = Gathered(
+        townships,
+        units,
+        by_township,
+        by_unit,
+        _complaint_rows(campaign, period),
+        _top_projects(campaign, period),
+        _action_rows(campaign, period),
     )
-    confirmed = Q(
-        decided_at__gte=start, decided_at__lt=stop, status__in=[Action.Status.CONFIRMED, Action.Status.DONE]
-    )
-    actions = list(
-        Action.objects.filter(campaign=campaign)
-        .order_by()
-        .values("kind")
-        .annotate(
-            confirmed=Count("id", filter=confirmed),
-            done=Count("id", filter=Q(done_at__gte=start, done_at__lt=stop)),
-        )
-    )
-    rows = Gathered(townships, units, by_township, by_unit, complaints, top_projects, actions)
     if period.kind == Bulletin.Kind.MONTHLY:
         reports = MonthlyReport.objects.filter(campaign=campaign, month=period.key)
-        rows.reports = {
-            r["township_id"]: r for r in reports.values("township_id", "status", "first_submitted_at")
-        }
+        fields = reports.values("township_id", "status", "first_submitted_at")
+        rows.reports = {r["township_id"]: r for r in fields}
         rows.report_due, rows.now = due_date(campaign.report_due_day, period.key), timezone.now()
     return rows
 
