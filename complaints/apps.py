@@ -15,6 +15,7 @@ class ComplaintsConfig(AppConfig):
 
         register_nav(_("诉求"), "complaints:list")
         register_nav(_("月度排名"), "complaints:ranking")
+        register_nav(_("二维码海报"), "residents:posters", {"task_force", "township", "company", "admin"})
         register_panel("complaints/panel.html", complaints_panel, order=40)
         # After the campaign's step (INSTALLED_APPS order), so the demo month can be computed.
         if "complaints.demo.populate" not in DEMO_STEPS:

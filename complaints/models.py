@@ -6,8 +6,11 @@ computation run: a rerun replaces them, while the actions they proposed live in 
 one action register (campaigns.Action) and keep whatever the task force decided.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -18,6 +21,8 @@ from .querysets import (
     ImportBatchQuerySet,
     MonthlyRankingQuerySet,
     MonthlyRunQuerySet,
+    ResidentReportQuerySet,
+    StatusLookupQuerySet,
     TownshipMonthQuerySet,
 )
 
@@ -284,3 +289,58 @@ class TownshipMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.township_id}"
+
+
+def resident_photo_path(report: "ResidentReport", filename: str) -> str:
+    """A generated name: nothing a resident typed reaches the file system."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"resident-photos/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{ext}"
+
+
+class ResidentReport(models.Model):
+    """随手拍/码上办: what a resident sent through a project's QR page, kept apart from the complaint.
+
+    The complaint carries what the township and the company work with; this row holds what
+    must never reach a public page: the phone, the photo, and the check code (only its hash).
+    """
+
+    complaint = models.OneToOneField(Complaint, models.CASCADE, related_name="resident_report")
+    phone = models.CharField(_("联系电话"), max_length=11)
+    photo = models.FileField(_("照片"), upload_to=resident_photo_path, blank=True)
+    photo_type = models.CharField(max_length=32, blank=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    # Hashes, not addresses or numbers: enough to count a sender's reports, nothing more.
+    ip_hash = models.CharField(max_length=64, db_index=True)
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    reply = models.TextField(_("答复"), blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    objects = ResidentReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("随手拍反映")
+        verbose_name_plural = _("随手拍反映")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StatusLookup(models.Model):
+    """One status check on the public page, counted so the check code cannot be guessed by trying."""
+
+    ip_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = StatusLookupQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ip_hash[:8]} {self.at:%Y-%m-%d %H:%M}"

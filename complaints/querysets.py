@@ -48,3 +48,17 @@ class MonthlyRunQuerySet(models.QuerySet):
         from campaigns.models import Campaign
 
         return self.filter(campaign__in=Campaign.objects.visible_to(user))
+
+
+class ResidentReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ResidentReportQuerySet":
+        """Whoever sees the complaint sees the report it came from."""
+        from .models import Complaint
+
+        return self.filter(complaint__in=Complaint.objects.visible_to(user))
+
+
+class StatusLookupQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StatusLookupQuerySet":
+        """Counters of public status checks: only those who see everything may read them."""
+        return self if scope_for(user).kind == ScopeKind.EVERYTHING else self.none()

@@ -192,6 +192,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 MAX_IMPORT_BYTES = env_int("MAX_IMPORT_BYTES", 200 * 1024 * 1024)
+# 随手拍 abuse controls, counted in the database so every worker process sees the same figures.
+RESIDENT_REPORTS_PER_IP_HOUR = env_int("RESIDENT_REPORTS_PER_IP_HOUR", 5)
+RESIDENT_REPORTS_PER_PHONE_DAY = env_int("RESIDENT_REPORTS_PER_PHONE_DAY", 3)
+RESIDENT_LOOKUPS_PER_IP_HOUR = env_int("RESIDENT_LOOKUPS_PER_IP_HOUR", 20)
+RESIDENT_PHOTO_MAX_BYTES = env_int("RESIDENT_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {

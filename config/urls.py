@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", include("scoring.api.urls")),
     path("scoring/", include("scoring.urls")),
     path("public/", include("scoring.public_urls")),
+    path("r/", include("complaints.resident_urls")),
     path("api/", include("ledgers.api.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("api/", include("campaigns.api.urls")),
