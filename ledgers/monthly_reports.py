@@ -271,3 +271,18 @@ def set_indicators(campaign: Campaign, user: User, text: str) -> ReportTemplate:
     template.indicators = parse_indicators(text)
     template.save(update_fields=["indicators"])
     return template
+
+
+def month_to_fill(campaign: Campaign, township: Region, today: date) -> str:
+    """The month a township's form opens on: a missed month since the campaign began, else the one in preparation.
+
+    With due day 20, on 24 November the month in preparation is December; a township that never
+    sent November's report should meet November first, late as it is.
+    """
+    current = month_due_on(campaign.report_due_day, today)
+    previous = month_key(_shift(_month_start(current), -1))
+    began = month_key(campaign.issued_on or timezone.localdate(campaign.created_at))
+    if previous < began:
+        return current
+    sent = MonthlyReport.objects.filter(campaign=campaign, township=township, month=previous).exists()
+    return current if sent else previous

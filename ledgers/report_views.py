@@ -85,6 +85,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     campaign = _campaign(request)
     month = _month(request, campaign)
+    if user.role == User.Role.TOWNSHIP and not request.GET.get("month"):
+        month = service.month_to_fill(campaign, user.region, timezone.localdate())
     context = {
         "campaign": campaign,
         "campaigns": Campaign.objects.visible_to(user).filter(is_active=True),

@@ -243,3 +243,15 @@ def test_home_panel_tells_township_and_task_force_where_the_month_stands(
     service.submit(campaign, township_a, month, INDICATORS, "")
     assert "本月月报已报送" in client_for(township_a).get("/").content.decode()
     assert "已报送 1 / 1 个镇（街道）" in client_for(task_force).get("/").content.decode()
+
+
+def test_township_form_opens_on_a_missed_month_first(campaign, township_a):
+    campaign.issued_on = date(2026, 9, 1)
+    campaign.save()
+    today = date(2026, 11, 24)  # due day 20: December is in preparation, November was missed
+    assert service.month_to_fill(campaign, township_a.region, today) == "2026-11"
+    service.submit(campaign, township_a, "2026-11", INDICATORS, "")
+    assert service.month_to_fill(campaign, township_a.region, today) == "2026-12"
+    campaign.issued_on = date(2026, 12, 1)
+    campaign.save()
+    assert service.month_to_fill(campaign, township_a.region, date(2026, 12, 2)) == "2026-12"
