@@ -120,21 +120,26 @@ class Matcher:
             if (addr := normalise_address(address)) and len(addr) >= 4:
                 index.addresses.setdefault(addr, set()).add(project_id)
         self._cache: dict[tuple[int, str, str], MatchResult] = {}
-        self._names: dict[str, str] = {}
+        self._spellings: dict[tuple[int, str], tuple[str, MatchResult | None]] = {}
+        self._by_name: dict[tuple[int, str], MatchResult | None] = {}
 
     def match(self, township_id: int, name: str, address: str = "") -> MatchResult:
         """Most rows name their project exactly, so the address (unique per caller) is only
-        normalised when the name alone does not settle it."""
-        spelling = self._names.get(name)
-        if spelling is None:
-            spelling = self._names[name] = normalise_name(name)
-        exact = _by_exact(self._townships.get(township_id, _EMPTY), spelling)
+        normalised when the name alone does not settle it. Every result is remembered per
+        spelling: real exports repeat the same few thousand names a million times."""
+        known = self._spellings.get((township_id, name))
+        if known is None:
+            spelling = normalise_name(name)
+            known = (spelling, _by_exact(self._townships.get(township_id, _EMPTY), spelling))
+            self._spellings[township_id, name] = known
+        spelling, exact = known
         if exact is not None and exact.state == "matched":
             return exact
         key = (township_id, spelling, normalise_address(address))
-        if key not in self._cache:
-            self._cache[key] = self._match(*key)
-        return self._cache[key]
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._match(*key)
+        return found
 
     def _match(self, township_id: int, name: str, address: str) -> MatchResult:
         index = self._townships.get(township_id, _EMPTY)
@@ -142,12 +147,18 @@ class Matcher:
             _by_exact(index, name),
             _by_address(index, address),
             _by_containment(index, name, address),
-            _by_fuzzy(index, name),
-            self._elsewhere(name),
         ):
             if result is not None:
                 return result
-        return UNMATCHED
+        return self._by_name_only(township_id, index, name) or UNMATCHED
+
+    def _by_name_only(self, township_id: int, index: "_TownshipIndex", name: str) -> MatchResult | None:
+        """Fuzzy spelling, then the same name elsewhere: neither looks at the address, so each
+        (township, name) is worked out once however many addresses it comes with."""
+        key = (township_id, name)
+        if key not in self._by_name:
+            self._by_name[key] = _by_fuzzy(index, name) or self._elsewhere(name)
+        return self._by_name[key]
 
     def _elsewhere(self, name: str) -> MatchResult | None:
         """The same name in another township: possible (callers misname the township), never sure."""

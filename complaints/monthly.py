@@ -3,14 +3,17 @@
 A month's derived rows (MonthlyRanking, TownshipMonth) are replaced as a whole in one
 transaction, so a rerun gives the same result; proposed actions go through
 campaigns.actions.propose, which never touches one already confirmed, waived or done.
-Streaks read the stored results of earlier months, computing missing ones first.
+Streaks read the stored results of earlier months, computing missing ones first. Every count a
+call needs (the months it computes, their year-to-date and last year's months) is gathered
+by one GROUP BY per key over those months, not by a query per month.
 """
 
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from campaigns.actions import Target, propose
@@ -55,13 +58,11 @@ def compute_month(campaign: Campaign, month: str) -> MonthlyRun:
     """Compute a month, computing first the earlier months whose stored results its streaks need,
     and afterwards the later months already computed, whose streaks start from this one."""
     rules.parse_month(month)
-    for earlier in _missing_history(campaign, month):
-        _compute(campaign, earlier)
-    run = _compute(campaign, month)
     later = MonthlyRun.objects.filter(campaign=campaign, month__gt=month).order_by("month")
-    for following in later.values_list("month", flat=True):
-        _compute(campaign, following)
-    return run
+    months = [*_missing_history(campaign, month), month, *later.values_list("month", flat=True)]
+    counts = MonthCounts(campaign, months)
+    runs = {m: _compute(campaign, m, counts) for m in months}
+    return runs[month]
 
 
 def _missing_history(campaign: Campaign, month: str) -> list[str]:
@@ -77,31 +78,93 @@ def _missing_history(campaign: Campaign, month: str) -> list[str]:
     return list(reversed(missing))
 
 
-def _counts(queryset, key: str, month: str) -> dict[int, int]:
-    start, end = rules.month_bounds(month)
-    rows = queryset.in_month(start, end).values(key).annotate(n=Count("id")).values_list(key, "n")
-    return {pk: n for pk, n in rows if pk is not None}
+def _ranges(months: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Sorted months as runs of consecutive months: (first, last) of each run."""
+    ordered = sorted(set(months))
+    first = previous = None
+    for m in ordered:
+        if previous is not None and m != rules.shift_month(previous, 1):
+            yield first, previous
+            first = None
+        first, previous = first or m, m
+    if first is not None:
+        yield first, previous
+
+
+def _counts_by_month(queryset, key: str, months: Iterable[str]) -> dict[str, dict[int, int]]:
+    """month → {key → complaints} for the given months, in one GROUP BY over their date ranges."""
+    window = Q(pk__in=[])
+    for first, last in _ranges(months):
+        window |= Q(
+            received_at__gte=rules.month_bounds(first)[0], received_at__lt=rules.month_bounds(last)[1]
+        )
+    rows = (
+        queryset.filter(window)
+        .annotate(bucket=TruncMonth("received_at", tzinfo=rules.SHANGHAI))
+        .values("bucket", key)
+        .annotate(n=Count("id"))
+        .values_list("bucket", key, "n")
+    )
+    found: dict[str, dict[int, int]] = {m: {} for m in months}
+    for bucket, pk, n in rows:
+        if pk is not None:
+            found[rules.month_key(timezone.localtime(bucket, rules.SHANGHAI).date())][pk] = n
+    return found
+
+
+class MonthCounts:
+    """The counts a compute_month call needs, gathered once: per project for the months it
+    computes, per township for those months, the same months last year and both years to date."""
+
+    def __init__(self, campaign: Campaign, months: list[str]):
+        complaints = campaign_complaints(campaign)
+        township_months: set[str] = set()
+        for month in months:
+            year_start = f"{month[:4]}-01"
+            for i in range(int(month[5:7])):
+                township_months.add(rules.shift_month(year_start, i))
+                township_months.add(rules.shift_month(year_start, i - 12))
+        self._projects = _counts_by_month(complaints.filter(project__isnull=False), "project_id", months)
+        self._townships = _counts_by_month(complaints, "township_id", township_months)
+
+    def projects(self, month: str) -> dict[int, int]:
+        return self._projects[month]
+
+    def townships(self, month: str) -> dict[int, int]:
+        return self._townships[month]
+
+    def total(self, first: str, last: str) -> int:
+        """Complaints from the first to the last month inclusive (every complaint has a township)."""
+        total, month = 0, first
+        while month <= last:
+            total += sum(self._townships[month].values())
+            month = rules.shift_month(month, 1)
+        return total
 
 
 @transaction.atomic
-def _compute(campaign: Campaign, month: str) -> MonthlyRun:
-    complaints = campaign_complaints(campaign)
-    project_counts = _counts(complaints.filter(project__isnull=False), "project_id", month)
-    township_counts = _counts(complaints, "township_id", month)
+def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
+    project_counts = counts.projects(month)
+    township_counts = counts.townships(month)
     run, _ = MonthlyRun.objects.update_or_create(
-        campaign=campaign, month=month, defaults=_run_fields(campaign, month, project_counts, township_counts)
+        campaign=campaign,
+        month=month,
+        defaults=_run_fields(campaign, month, project_counts, township_counts, counts),
     )
     MonthlyRanking.objects.filter(run=run).delete()
     TownshipMonth.objects.filter(run=run).delete()
-    proposals = _rank(campaign, run, project_counts) + _townships(campaign, run, township_counts)
+    last_year = counts.townships(rules.shift_month(month, -12))
+    proposals = _rank(campaign, run, project_counts) + _townships(campaign, run, township_counts, last_year)
     _propose_all(campaign, month, proposals)
     return run
 
 
-def _run_fields(campaign: Campaign, month: str, project_counts: dict, township_counts: dict) -> dict:
+def _run_fields(
+    campaign: Campaign, month: str, project_counts: dict, township_counts: dict, counts: MonthCounts
+) -> dict:
     year_start = f"{month[:4]}-01"
-    ytd = _sum_months(campaign, year_start, month)
-    last = _sum_months(campaign, rules.shift_month(year_start, -12), rules.shift_month(month, -12))
+    ytd = counts.total(year_start, month)
+    last = counts.total(rules.shift_month(year_start, -12), rules.shift_month(month, -12))
     progress = rules.target_progress(ytd, last, campaign.complaint_target_percent)
     params = {
         "ranking_size": campaign.ranking_size,
@@ -122,12 +185,6 @@ def _run_fields(campaign: Campaign, month: str, project_counts: dict, township_c
         "ytd_change_percent": progress.change_percent,
         "on_track": progress.on_track,
     }
-
-
-def _sum_months(campaign: Campaign, first: str, last: str) -> int:
-    start, _ = rules.month_bounds(first)
-    _, end = rules.month_bounds(last)
-    return campaign_complaints(campaign).in_month(start, end).count()
 
 
 # --- projects ----------------------------------------------------------------------------
@@ -161,16 +218,10 @@ def _projects(ids: list[int]) -> dict[int, Project]:
 def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[tuple]:
     month = run.month
     ranked = rules.rank_projects(counts, campaign.ranking_size)
-    previous = dict(
-        MonthlyRanking.objects.filter(campaign=campaign, month=rules.shift_month(month, -1)).values_list(
-            "project_id", "streak"
-        )
-    )
-    previous_counts = dict(
-        MonthlyRanking.objects.filter(campaign=campaign, month=rules.shift_month(month, -1)).values_list(
-            "project_id", "count"
-        )
-    )
+    previous, previous_counts = {}, {}
+    last_month = MonthlyRanking.objects.filter(campaign=campaign, month=rules.shift_month(month, -1))
+    for project_id, streak, count in last_month.values_list("project_id", "streak", "count"):
+        previous[project_id], previous_counts[project_id] = streak, count
     ids = [r.project_id for r in ranked]
     projects, serving = _projects(ids), _serving(ids, rules.last_day(month))
     rows, proposals = [], []
@@ -206,12 +257,13 @@ def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[t
 # --- townships ---------------------------------------------------------------------------
 
 
-def _townships(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[tuple]:
+def _townships(
+    campaign: Campaign, run: MonthlyRun, counts: dict[int, int], last_year: dict[int, int]
+) -> list[tuple]:
     month = run.month
     townships = {
         t.pk: t for t in Region.objects.townships().filter(path__startswith=campaign.jurisdiction.path)
     }
-    last_year = _counts(campaign_complaints(campaign), "township_id", rules.shift_month(month, -12))
     previous = {
         t: (up, high)
         for t, up, high in TownshipMonth.objects.filter(
