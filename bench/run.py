@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--size", default="city", choices=["tiny", "city", "province"])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--import-runs", type=int, help="runs of the import figures (default: --runs)")
     parser.add_argument("--only", default=",".join(FIGURES), help="comma-separated: " + ",".join(FIGURES))
     parser.add_argument("--page-seconds", type=int, default=15, help="duration of each load run (≤ 60)")
     parser.add_argument("--no-save", action="store_true", help="print only; write no result files")
@@ -94,6 +95,7 @@ def main() -> None:
         suite = figures.Suite(
             args.size, args.seed, args.runs, facts, log, page_seconds=min(args.page_seconds, 60)
         )
+        suite.import_runs = args.import_runs or args.runs
         results = suite.run(only)
         print(report.table(results))
         if not args.no_save:
