@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from orgs.models import Company, Project, Region, User
+from orgs.models import Company, Notification, Project, Region, User
 from orgs.notifications import notify
 
 from .evidence import checked_content
@@ -163,7 +163,9 @@ def submit(campaign: Campaign, user: User, month: str, indicators: dict, summary
     report.save()
     TypicalCase.objects.filter(campaign=campaign, township=township, report=None).update(report=report)
     url = reverse("ledgers:report_detail", args=[report.pk])
-    notify(_task_force_of(township), "report_submitted", f"{township.name}报送了{month}月报", url)
+    notify(
+        _task_force_of(township), Notification.Kind.REPORT_SUBMITTED, f"{township.name}报送了{month}月报", url
+    )
     return report
 
 
@@ -185,7 +187,7 @@ def return_report(report: MonthlyReport, user: User, comment: str) -> MonthlyRep
     report.save(update_fields=["status", "return_comment", "returned_at"])
     officers = User.objects.filter(role=User.Role.TOWNSHIP, region=report.township)
     url = reverse("ledgers:report_detail", args=[report.pk])
-    notify(officers, "report_returned", f"{report.month}月报被退回", url, body=comment)
+    notify(officers, Notification.Kind.REPORT_RETURNED, f"{report.month}月报被退回", url, body=comment)
     return report
 
 
@@ -206,7 +208,7 @@ def remind_due(today: date) -> int:
             region__path__startswith=campaign.jurisdiction.path,
         ).exclude(region_id__in=done.values("township_id"))
         title = f"{campaign.title}：{month}月报请于{due.month}月{due.day}日前报送"
-        sent += len(notify(officers, "report_due", title, reverse("ledgers:report_list")))
+        sent += len(notify(officers, Notification.Kind.REPORT_DUE, title, reverse("ledgers:report_list")))
     return sent
 
 

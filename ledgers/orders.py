@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from orgs.models import User
+from orgs.models import Notification, User
 from orgs.notifications import notify
 
 from . import workflow
@@ -87,7 +87,7 @@ def issue(
     company_staff = User.objects.filter(role=COMPANY, company_id=order.company_id).values_list(
         "pk", flat=True
     )
-    _tell(list(company_staff), "ledger_order", f"整改通知书 {order.number}：{first.project}", order)
+    _tell(list(company_staff), Notification.Kind.ORDER, f"整改通知书 {order.number}：{first.project}", order)
     return order
 
 
@@ -127,7 +127,7 @@ def answer(response: OrderResponse, user: User, *, measures: str) -> OrderRespon
     if _refresh(line.order) == RectificationOrder.Status.ANSWERED:
         _tell(
             [line.order.sender_id],
-            "ledger_order_answered",
+            Notification.Kind.ORDER_ANSWERED,
             f"整改通知书已答复：{line.order.number}",
             line.order,
         )

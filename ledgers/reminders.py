@@ -23,8 +23,8 @@ from orgs.notifications import notify
 from .models import LedgerItem
 
 REMIND_DAYS_BEFORE = 3
-KIND_DUE_SOON = "ledger_due_soon"
-KIND_OVERDUE = "ledger_overdue"
+KIND_DUE_SOON = Notification.Kind.DUE_SOON
+KIND_OVERDUE = Notification.Kind.OVERDUE
 
 
 @dataclass

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, Category
-from orgs.models import Department, Project, User
+from orgs.models import Department, Notification, Project, User
 from orgs.notifications import notify
 
 from .models import LedgerEvent, LedgerItem, RectificationPlan
@@ -279,7 +279,7 @@ def return_(item: LedgerItem, user: User, *, reason: str, version: int | None = 
     item = _move(item, user, Move.RETURN, version, reason.strip())
     _tell(
         _people_fixing(item),
-        "ledger_returned",
+        Notification.Kind.RETURNED,
         f"台账问题被退回：{item.reference}",
         item,
         reason.strip(),
@@ -308,7 +308,13 @@ def escalate(
         item, user, Move.ESCALATE, version, note, escalation_level=level, escalation_deadline=deadline
     )
     title = f"{item.get_escalation_level_display()}：{item.reference} {item.project}"
-    _tell(_people_fixing(item) + _township_officers(item), "ledger_escalated", title, item, item.problem)
+    _tell(
+        _people_fixing(item) + _township_officers(item),
+        Notification.Kind.ESCALATED,
+        title,
+        item,
+        item.problem,
+    )
     return item
 
 

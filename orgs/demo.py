@@ -23,6 +23,7 @@ from .models import (
     Department,
     Manager,
     ManagerListEntry,
+    Notification,
     OwnersCommittee,
     Project,
     ProjectAlias,
@@ -424,7 +425,7 @@ def welcome(ctx: DemoContext) -> None:
 
     notify(
         ctx.users.values(),
-        "welcome",
+        Notification.Kind.WELCOME,
         "欢迎使用整治通",
         url=reverse("orgs:project_list"),
         body="这是演示账户。首页显示您所在单位和负责的项目；“项目”中可按街道、企业、服务标准筛选。",

@@ -395,7 +395,38 @@ class Notification(models.Model):
     is still unread and marks it `emailed_at`, so nobody gets the same item twice.
     """
 
+    class Kind(models.TextChoices):
+        """Every kind of notice, in one place: callers pass these, the inbox filters and labels by them."""
+
+        ORDER = "ledger_order", _("新整改通知书")
+        ORDER_ANSWERED = "ledger_order_answered", _("整改通知书已答复")
+        RETURNED = "ledger_returned", _("问题被退回")
+        ESCALATED = "ledger_escalated", _("挂牌督办")
+        DUE_SOON = "ledger_due_soon", _("即将到期")
+        OVERDUE = "ledger_overdue", _("已逾期")
+        REPORT_DUE = "report_due", _("月报即将到期")
+        REPORT_SUBMITTED = "report_submitted", _("月报已报送")
+        REPORT_RETURNED = "report_returned", _("月报被退回")
+        RESIDENT_REPORT = "resident_report", _("群众随手拍")
+        ACTION_PROPOSED = "action_proposed", _("待确认的整改措施")
+        WELCOME = "welcome", _("系统消息")
+
+    # Bootstrap colour of each kind's label in the inbox: red needs action now, amber soon.
+    KIND_STYLES = {
+        Kind.ORDER: "danger",
+        Kind.RETURNED: "danger",
+        Kind.ESCALATED: "danger",
+        Kind.OVERDUE: "danger",
+        Kind.REPORT_RETURNED: "danger",
+        Kind.DUE_SOON: "warning",
+        Kind.REPORT_DUE: "warning",
+        Kind.ACTION_PROPOSED: "warning",
+        Kind.RESIDENT_REPORT: "info",
+    }
+
     user = models.ForeignKey("orgs.User", models.CASCADE, related_name="notifications")
+    # No `choices=` on the column: kinds are added without a migration, and rows of a kind
+    # since retired still display (under their raw value).
     kind = models.CharField(_("类型"), max_length=50)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
@@ -418,3 +449,11 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def kind_label(self) -> str:
+        return self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
+
+    @property
+    def kind_style(self) -> str:
+        return self.KIND_STYLES.get(self.kind, "secondary")
