@@ -72,14 +72,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings) -> None:
-    """Every browser test creates users and logs in through the form; PBKDF2 costs seconds here.
-
-    `settings` is process-wide, so the live server thread hashes the same cheap way."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class ConsoleWatch:
     """Collects what a page reported as broken: console errors, uncaught exceptions, CSP."""
 
