@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,6 +160,19 @@ def check_report_limits(ip: str, phone: str, now=None) -> None:
         raise RateLimited(f"该手机号今天已提交 {per_phone} 条反映，请明天再试或拨打 12345。")
 
 
+def _serialise(*keys: str) -> None:
+    """Make concurrent reports from one address or phone wait for each other until commit.
+
+    SQLite needs nothing: its transactions begin IMMEDIATE (config/settings.py), one writer at a
+    time. PostgreSQL takes a transaction-level advisory lock per key, in sorted order (no deadlock).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
+
+
 def check_lookup_limit(ip: str) -> None:
     """Count this status check and refuse beyond the hourly limit, so codes cannot be tried in bulk."""
     ip_hash, limit = _digest("ip", ip), settings.RESIDENT_LOOKUPS_PER_IP_HOUR
@@ -167,6 +180,8 @@ def check_lookup_limit(ip: str) -> None:
     if StatusLookup.objects.filter(ip_hash=ip_hash, at__gte=since).count() >= limit:
         raise RateLimited("查询过于频繁，请一小时后再试。")
     StatusLookup.objects.create(ip_hash=ip_hash)
+    # Only the last hour counts; older rows of this address go, so the table stays small.
+    StatusLookup.objects.filter(ip_hash=ip_hash, at__lt=since).delete()
 
 
 # --- Submitting and finding a report ---------------------------------------------------------------
@@ -199,10 +214,12 @@ def submit(
     project: Project, *, category: str, description: str, phone: str, ip: str, photo=None
 ) -> Submitted:
     """Record a report as a 随手拍 complaint on the project and tell the township and the company."""
-    check_report_limits(ip, phone)
+    check_report_limits(ip, phone)  # before the photo is decoded: a refused sender costs no work
     photo_content = checked_photo(photo) if photo else None
     code = new_check_code()
     with transaction.atomic():
+        _serialise(_digest("ip", ip), _digest("phone", phone))
+        check_report_limits(ip, phone)  # again under the lock, so two reports at once cannot both pass
         complaint = Complaint.objects.create(
             channel=Channel.SNAPSHOT, ticket=f"SP{timezone.localdate():%Y%m%d}-{secrets.token_hex(5).upper()}",
             received_at=timezone.now(), township_id=project.township_id, region_path=project.region_path,

@@ -187,6 +187,8 @@ def test_the_public_page_shows_only_public_facts(project_a, company_x_org):
     page = Client().get(reverse("residents:report", args=[project_a.public_token])).content.decode()
     assert project_a.name in page and company_x_org.name in page and "0411-88886666" in page
     assert "12345" in page and PHONE not in page and complaint.content not in page
+    scoring_page = Client().get(reverse("public:project", args=[project_a.public_token])).content.decode()
+    assert PHONE not in scoring_page and complaint.content not in scoring_page
 
 
 def check(code: str, tail: str, ip: str = "192.0.2.1"):
@@ -279,3 +281,52 @@ def test_the_check_code_is_shown_once(project_a):
     response = post_report(project_a, client)
     assert "check-code" in client.get(response["Location"]).content.decode()
     assert client.get(response["Location"]).status_code == 302
+
+
+def test_old_status_checks_of_an_address_are_forgotten(project_a, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from complaints.models import StatusLookup
+
+    settings.RESIDENT_LOOKUPS_PER_IP_HOUR = 2
+    for _ in range(2):
+        check("ZZZZZ-ZZZZZ", "0000")
+    StatusLookup.objects.update(at=timezone.now() - timedelta(hours=2))
+    assert check("ZZZZZ-ZZZZZ", "0000").status_code == 200
+    assert StatusLookup.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_sent_at_the_same_moment_cannot_both_pass_the_phone_limit(project_a, settings):
+    """Eight threads at once with a limit of one: the lock lets exactly one through (PostgreSQL)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers by itself (BEGIN IMMEDIATE); the lock is PostgreSQL's")
+    settings.RESIDENT_REPORTS_PER_PHONE_DAY = 1
+    outcomes: list[str] = []
+    start = threading.Barrier(8)
+
+    def send(n: int) -> None:
+        start.wait()
+        try:
+            residents.submit(
+                project_a, category="其他", description="同时提交", phone=PHONE, ip=f"203.0.113.{n}"
+            )
+            outcomes.append("ok")
+        except residents.RateLimited:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok"] + ["refused"] * 7
+    assert ResidentReport.objects.count() == 1
