@@ -11,7 +11,7 @@ by one GROUP BY per key over those months, not by a query per month.
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -205,14 +205,41 @@ def _serving(project_ids: list[int], on: date) -> dict[int, tuple[int | None, in
     return serving
 
 
-def _projects(ids: list[int]) -> dict[int, Project]:
-    found: dict[int, Project] = {}
+def _projects(ids: list[int]) -> dict[int, tuple[int, str, int | None, int | None]]:
+    """project → (township, region path, company, manager), as plain values."""
+    found: dict[int, tuple[int, str, int | None, int | None]] = {}
     for chunk in _chunks(ids):
-        for p in Project.objects.filter(pk__in=chunk).only(
-            "name", "township_id", "region_path", "company_id", "manager_id"
+        for pk, *values in Project.objects.filter(pk__in=chunk).values_list(
+            "pk", "township_id", "region_path", "company_id", "manager_id"
         ):
-            found[p.pk] = p
+            found[pk] = tuple(values)
     return found
+
+
+_RANKING_COLUMNS = (
+    "run_id", "campaign_id", "month", "project_id", "township_id", "company_id", "manager_id",
+    "region_path", "count", "previous_count", "rank", "in_top", "streak",
+)  # fmt: skip
+
+
+def _write_rankings(rows: list[tuple]) -> None:
+    """A month's ranking rows (one per ranked project: 100,000 at province size) in one COPY on
+    PostgreSQL; elsewhere bulk_create. Values are ids, numbers, booleans, a month and a region path."""
+    if connection.vendor != "postgresql":
+        MonthlyRanking.objects.bulk_create(
+            [MonthlyRanking(**dict(zip(_RANKING_COLUMNS, row, strict=True))) for row in rows], batch_size=1000
+        )
+        return
+    with connection.cursor() as cursor:
+        sql = f"COPY {MonthlyRanking._meta.db_table} ({', '.join(_RANKING_COLUMNS)}) FROM STDIN"
+        with cursor.copy(sql) as copy:
+            for start in range(0, len(rows), 5000):
+                copy.write(
+                    "".join(
+                        "\t".join(r"\N" if v is None else str(v) for v in row) + "\n"
+                        for row in rows[start : start + 5000]
+                    )
+                )
 
 
 def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[tuple]:
@@ -226,31 +253,21 @@ def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[t
     projects, serving = _projects(ids), _serving(ids, rules.last_day(month))
     rows, proposals = [], []
     for r in ranked:
-        project = projects[r.project_id]
-        company_id, manager_id = serving.get(r.project_id, (project.company_id, project.manager_id))
+        township_id, region_path, project_company, project_manager = projects[r.project_id]
+        company_id, manager_id = serving.get(r.project_id, (project_company, project_manager))
         streak = rules.next_streak(previous.get(r.project_id, 0), r.in_top)
-        rows.append(
-            MonthlyRanking(
-                run=run,
-                campaign=campaign,
-                month=month,
-                project=project,
-                township_id=project.township_id,
-                company_id=company_id,
-                manager_id=manager_id,
-                region_path=project.region_path,
-                count=r.count,
-                previous_count=previous_counts.get(r.project_id, 0),
-                rank=r.rank,
-                in_top=r.in_top,
-                streak=streak,
-            )  # fmt: skip
-        )
+        row = (
+            run.pk, campaign.pk, month, r.project_id, township_id, company_id, manager_id, region_path,
+            r.count, previous_counts.get(r.project_id, 0), r.rank, r.in_top, streak,
+        )  # fmt: skip
+        rows.append(row)
         for kind in rules.streak_actions(
             streak, campaign.streak_replace_manager, campaign.streak_replace_company
         ):
-            proposals.append((kind, rows[-1]))
-    MonthlyRanking.objects.bulk_create(rows, batch_size=1000)
+            proposals.append(
+                (kind, MonthlyRanking(run=run, **dict(zip(_RANKING_COLUMNS[1:], row[1:], strict=True))))
+            )
+    _write_rankings(rows)
     return proposals
 
 
