@@ -20,3 +20,5 @@ class ComplaintsConfig(AppConfig):
         # After the campaign's step (INSTALLED_APPS order), so the demo month can be computed.
         if "complaints.demo.populate" not in DEMO_STEPS:
             DEMO_STEPS.append("complaints.demo.populate")
+        if "complaints.resident_demo.populate" not in DEMO_STEPS:
+            DEMO_STEPS.append("complaints.resident_demo.populate")

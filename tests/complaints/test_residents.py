@@ -330,3 +330,18 @@ def test_reports_sent_at_the_same_moment_cannot_both_pass_the_phone_limit(projec
         t.join()
     assert sorted(outcomes) == ["ok"] + ["refused"] * 7
     assert ResidentReport.objects.count() == 1
+
+
+def test_the_demo_step_leaves_reports_whose_codes_it_printed_working(db, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from orgs import demo
+
+    monkeypatch.setattr(demo, "DEMO_STEPS", ["orgs.demo.populate", "complaints.resident_demo.populate"])
+    out = StringIO()
+    call_command("load_demo", "--size", "small", "--seed", "3", stdout=out)
+    printed = re.findall(r"查询码 ([A-Z0-9-]+)（手机号后四位 (\d{4})）", out.getvalue())
+    assert len(printed) == ResidentReport.objects.count() == 3
+    assert all("已受理" in check(code, tail).content.decode() for code, tail in printed)
