@@ -7,11 +7,16 @@ nothing new. A rule parameter changed later does not rewrite what was decided be
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from orgs.models import Company, Department, Manager, Project, Region
+from orgs.models import Company, Department, Manager, Notification, Project, Region, User
+from orgs.notifications import notify
 
 from .models import Action, Campaign
 
@@ -103,6 +108,39 @@ def propose(campaign: Campaign, kind: str, target: Target, period: str, rule: st
         action.evidence = evidence
         action.save(update_fields=["evidence"])
     return action
+
+
+def announce_proposals(campaign: Campaign, period: str, since: datetime, source: str) -> list[Notification]:
+    """待确认的整改措施: after a computation run, tell the task force once what it newly proposed.
+
+    SPEC.md: "The task force confirms it, or waives it with a written reason." One notice per
+    run, not per action (a monthly run can propose dozens): the new proposals of `period`
+    created since `since`, counted by kind, linking to the register filtered to them. A rerun
+    that proposes nothing new tells nobody. Recipients are the task force of the campaign's
+    jurisdiction or above, the people who can see every proposal of the campaign.
+    """
+    counts = list(
+        Action.objects.filter(
+            campaign=campaign, period=period, status=Action.Status.PROPOSED, created_at__gte=since
+        )
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
+    )
+    if not counts:
+        return []
+    labels = dict(Action.Kind.choices)
+    jurisdiction = Region.objects.only("path").get(pk=campaign.jurisdiction_id)
+    above = [int(part) for part in jurisdiction.path.strip("/").split("/") if part]
+    task_force = User.objects.filter(role=User.Role.TASK_FORCE, region_id__in=above)
+    query = urlencode({"campaign": campaign.slug, "period": period, "status": Action.Status.PROPOSED})
+    return notify(
+        task_force,
+        Notification.Kind.ACTION_PROPOSED,
+        f"{campaign.title}：{source}新提出 {sum(n for _kind, n in counts)} 项整改措施待确认",
+        url=f"{reverse('scoring:action_list')}?{query}",
+        body="；".join(f"{labels.get(kind, kind)} {n} 项" for kind, n in counts),
+    )
 
 
 def _require_task_force(user) -> None:

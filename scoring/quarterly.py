@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
+from campaigns.actions import announce_proposals
 from campaigns.models import Action, Campaign
 from orgs.models import Department
 
@@ -167,6 +169,7 @@ def compute_quarter(campaign: Campaign, quarter_text: str, user=None) -> ScoreRu
     half_scores, half_black = _half_context(campaign, quarter)
     outcome = decide(figures, params, half_scores if quarter.ends_half else None, half_black)
     with transaction.atomic():
+        started = timezone.now()
         run, _ = ScoreRun.objects.update_or_create(
             campaign=campaign, quarter=str(quarter), defaults={"params": params, "computed_by": user}
         )
@@ -175,6 +178,7 @@ def compute_quarter(campaign: Campaign, quarter_text: str, user=None) -> ScoreRu
         _drop_stale_proposals(campaign, quarter, proposed)
         run.summary = _summary(figures, outcome, len(proposed))
         run.save(update_fields=["summary"])
+        announce_proposals(campaign, str(quarter), started, f"{quarter.label}考核")
     return run
 
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.actions import Target, complete, propose
+from campaigns.actions import Target, announce_proposals, complete, propose
 from campaigns.models import Action, Campaign
 from orgs.models import Project
 
@@ -107,6 +107,7 @@ def record_evaluation(campaign: Campaign, project: Project, user, **fields) -> Q
     Seed 000 §三(四): "对该企业服务项目开展服务质量评价，评价不合格的，启动更换物业企业程序。"
     """
     require_task_force(user)
+    started = timezone.now()
     evaluation = QualityEvaluation.objects.create(
         campaign=campaign, project=project, company=project.company, recorded_by=user, **fields
     )
@@ -125,6 +126,7 @@ def record_evaluation(campaign: Campaign, project: Project, user, **fields) -> Q
                 "note": evaluation.note,
             },
         )
+        announce_proposals(campaign, period, started, "服务质量评价")
     return evaluation
 
 
