@@ -313,3 +313,7 @@ class SelfCheck(models.Model):
     def problem_count(self) -> int:
         """How many answers revealed a problem (each became a ledger item)."""
         return sum(1 for a in self.answers if a.get("item_id"))
+
+
+# 双随机一公开 (seed 001) lives in its own module; imported here so Django registers its models.
+from .inspection_models import InspectionDraw, InspectionVisit  # noqa: E402, F401

@@ -55,3 +55,32 @@ class SelfCheckQuerySet(models.QuerySet):
         if scope.kind == ScopeKind.COMPANY:
             return self.filter(company_id=scope.company_id)
         return self.none()
+
+
+class InspectionDrawQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "InspectionDrawQuerySet":
+        """The task force and departments of the jurisdiction (or above it) see draws; townships and
+        companies do not, so who will be inspected is not known in advance (they see the visits)."""
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind == ScopeKind.REGION and user.role != user.Role.TOWNSHIP:
+            return self.filter(region_path__startswith=scope.region_path)
+        return self.none()
+
+    def published(self) -> "InspectionDrawQuerySet":
+        return self.filter(published_at__isnull=False)
+
+
+class InspectionVisitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "InspectionVisitQuerySet":
+        """A township sees visits in its township; a company sees visits to its own projects only once
+        the task force has published the draw's results (公开), never a draft."""
+        scope = scope_for(user)
+        if scope.kind == ScopeKind.EVERYTHING:
+            return self
+        if scope.kind == ScopeKind.REGION:
+            return self.filter(region_path__startswith=scope.region_path)
+        if scope.kind == ScopeKind.COMPANY:
+            return self.filter(company_id=scope.company_id, draw__published_at__isnull=False)
+        return self.none()

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from . import excel_views, selfcheck_views, views
+from . import excel_views, inspection_views, selfcheck_views, views
 
 app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("presets/", views.preset_list, name="preset_list"),
+    path("inspections/", inspection_views.inspection_list, name="inspection_list"),
+    path("inspections/new/<slug:slug>/", inspection_views.draw_new, name="draw_new"),
+    path("inspections/<int:pk>/", inspection_views.draw_detail, name="draw_detail"),
+    path("inspections/<int:pk>/publish/", inspection_views.draw_publish, name="draw_publish"),
+    path("inspections/<int:pk>/visit/<int:project_id>/", inspection_views.visit_new, name="visit_new"),
+    path("inspections/visits/<int:pk>/", inspection_views.visit_detail, name="visit_detail"),
+    path("inspections/public/", inspection_views.public_list, name="inspection_public_list"),
+    path("inspections/public/<int:pk>/", inspection_views.public_detail, name="inspection_public_detail"),
     path("<slug:slug>/", views.campaign_detail, name="campaign_detail"),
     path("<slug:slug>/settings/", views.campaign_settings, name="campaign_settings"),
     path("<slug:slug>/ledger/export/", excel_views.ledger_export, name="ledger_export"),
