@@ -84,9 +84,16 @@ def status_of(report: ResidentReport) -> str:
 # --- Codes and hashes --------------------------------------------------------------------------
 
 
-def _digest(kind: str, value: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+def _digest(kind: str, value: str, key: str | None = None) -> str:
+    """HMAC of a code, phone or address: a copy of the database alone cannot test guesses against it."""
+    secret = (key or settings.SECRET_KEY).encode()
+    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_digests(code: str) -> list[str]:
+    """The code under the current key and under SECRET_KEY_FALLBACKS, so rotating the key keeps codes working."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [_digest("code", normalise_code(code), key) for key in keys]
 
 
 def new_check_code() -> str:
@@ -250,9 +257,7 @@ def _tell_responsible(complaint: Complaint, project: Project) -> None:
 def find(code: str, phone_tail: str) -> ResidentReport | None:
     """The report with this code whose phone ends in these four digits; None for any mismatch."""
     report = (
-        ResidentReport.objects.filter(code_hash=_digest("code", normalise_code(code)))
-        .select_related("complaint")
-        .first()
+        ResidentReport.objects.filter(code_hash__in=_code_digests(code)).select_related("complaint").first()
     )
     if report is None or not hmac.compare_digest(report.phone[-4:], phone_tail):
         return None

@@ -345,3 +345,10 @@ def test_the_demo_step_leaves_reports_whose_codes_it_printed_working(db, monkeyp
     printed = re.findall(r"查询码 ([A-Z0-9-]+)（手机号后四位 (\d{4})）", out.getvalue())
     assert len(printed) == ResidentReport.objects.count() == 3
     assert all("已受理" in check(code, tail).content.decode() for code, tail in printed)
+
+
+def test_a_check_code_still_works_after_the_secret_key_is_rotated(project_a, settings):
+    _, code = reported(project_a)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    assert "已受理" in check(code, PHONE[-4:]).content.decode()
