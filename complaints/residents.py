@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from orgs.models import Company, Project, User
+from orgs.models import Company, Notification, Project, User
 from orgs.notifications import notify
 
 from .models import Channel, Complaint, MatchState, ResidentReport, StatusLookup
@@ -251,7 +251,9 @@ def _tell_responsible(complaint: Complaint, project: Project) -> None:
     company = User.objects.filter(role=User.Role.COMPANY, company_id=project.company_id or 0)
     url = reverse("complaints:detail", args=[complaint.pk])
     title = f"随手拍：{project.name} 居民反映{complaint.category}问题"
-    notify([*officers, *company], "resident_report", title, url=url, body=complaint.content[:500])
+    notify(
+        [*officers, *company], Notification.Kind.RESIDENT_REPORT, title, url=url, body=complaint.content[:500]
+    )
 
 
 def find(code: str, phone_tail: str) -> ResidentReport | None:
