@@ -202,12 +202,18 @@ def remind_due(today: date) -> int:
         done = MonthlyReport.objects.filter(
             campaign=campaign, month=month, status=MonthlyReport.Status.SUBMITTED
         )
-        officers = User.objects.filter(
-            role=User.Role.TOWNSHIP,
-            region__level=Region.Level.TOWNSHIP,
-            region__path__startswith=campaign.jurisdiction.path,
-        ).exclude(region_id__in=done.values("township_id"))
         title = f"{campaign.title}：{month}月报请于{due.month}月{due.day}日前报送"
+        # The title names the campaign and month, so a rerun of the day's job tells nobody twice.
+        told = Notification.objects.filter(kind=Notification.Kind.REPORT_DUE, title=title[:200])
+        officers = (
+            User.objects.filter(
+                role=User.Role.TOWNSHIP,
+                region__level=Region.Level.TOWNSHIP,
+                region__path__startswith=campaign.jurisdiction.path,
+            )
+            .exclude(region_id__in=done.values("township_id"))
+            .exclude(pk__in=told.values("user_id"))
+        )
         sent += len(notify(officers, Notification.Kind.REPORT_DUE, title, reverse("ledgers:report_list")))
     return sent
 

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, Manager, Project, Region
+from .models import Company, Manager, Notification, Project, Region
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -97,3 +97,15 @@ class ManagerFilter(StyledFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(phone__icontains=value))
+
+
+class InboxFilter(StyledFilterSet):
+    """收件箱 by kind; whether read ones show too is the page's 未读/全部 switch."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("类型"), choices=Notification.Kind.choices, empty_label=_("全部类型")
+    )
+
+    class Meta:
+        model = Notification
+        fields = ["kind"]

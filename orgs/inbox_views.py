@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from .filters import InboxFilter
 from .models import Notification
 from .notifications import mark_read, unread_count
 
@@ -16,12 +17,13 @@ PAGE_SIZE = 30
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    notes = Notification.objects.visible_to(request.user)
+    filterset = InboxFilter(
+        request.GET, queryset=Notification.objects.visible_to(request.user), request=request
+    )
     show_all = request.GET.get("show") == "all"
-    if not show_all:
-        notes = notes.unread()
+    notes = filterset.qs if show_all else filterset.qs.unread()
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "show_all": show_all, "unread": unread_count(request.user)}
+    context = {"page": page, "filter": filterset, "show_all": show_all, "unread": unread_count(request.user)}
     return render(request, "orgs/inbox.html", context)
 
 

@@ -44,14 +44,18 @@ def unread_count(user: User) -> int:
 
 
 def send_daily_digest() -> int:
-    """E-mail each user with an e-mail address the unread notifications not yet e-mailed.
+    """E-mail each user with an e-mail address the unread notifications not yet e-mailed, by kind.
 
-    Returns the number of e-mails sent. Runs daily from Celery beat; a rerun on the same
-    day sends nothing new because each notification is stamped `emailed_at`.
+    Returns the number of e-mails sent. Runs daily from Celery beat. At most one e-mail per
+    user per (local) day: each notification is stamped `emailed_at`, and a user already
+    e-mailed today waits until tomorrow's digest for anything newer, so a rerun sends nothing.
     """
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    emailed_today = Notification.objects.filter(emailed_at__gte=today).values("user_id")
     pending = (
         Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True, user__is_active=True)
         .exclude(user__email="")
+        .exclude(user_id__in=emailed_today)
         .select_related("user")
         .order_by("user_id", "-created_at")
     )
@@ -68,7 +72,15 @@ def send_daily_digest() -> int:
 
 
 def _send_digest(user: User, notes: list[Notification]) -> None:
-    context = {"user": user, "notes": notes, "site_url": settings.SITE_URL.rstrip("/")}
+    by_kind: dict[str, list[Notification]] = defaultdict(list)
+    for note in notes:
+        by_kind[note.kind].append(note)
+    order = {kind: i for i, kind in enumerate(Notification.Kind.values)}
+    groups = [
+        (group[0].kind_label, group)
+        for _kind, group in sorted(by_kind.items(), key=lambda g: order.get(g[0], 99))
+    ]
+    context = {"user": user, "notes": notes, "groups": groups, "site_url": settings.SITE_URL.rstrip("/")}
     send_mail(
         subject=f"整治通：您有 {len(notes)} 条未读通知",
         message=render_to_string("orgs/email/digest.txt", context),
