@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .inspection_models import InspectionDraw, InspectionVisit
 from .models import Action, Campaign, Category, Phase, TaskForceMember, WorkGroup
 
 
@@ -33,3 +34,29 @@ class ActionAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "status", "campaign"]
     search_fields = ["target_name"]
     readonly_fields = ["evidence", "rule", "created_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """双随机 records are read in the admin, never written there: a draw is immutable and a visit
+    writes ledger items and the quarter's score through inspection_workflow."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(InspectionDraw)
+class InspectionDrawAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "title", "campaign", "seed_date", "seed", "published_at"]
+    list_filter = ["campaign"]
+
+
+@admin.register(InspectionVisit)
+class InspectionVisitAdmin(ReadOnlyAdmin):
+    list_display = ["project", "draw", "visited_on", "score"]
+    list_filter = ["draw__campaign"]

@@ -279,3 +279,12 @@ def test_a_drawn_inspector_records_a_visit_with_a_finding_through_the_page(
     visit = flow.InspectionVisit.objects.get()
     assert visit.score == Decimal("88.5") and visit.problem_count == 1
     assert client.get(reverse("campaigns:draw_detail", args=[full_draw.pk])).status_code == 200
+
+
+def test_admin_reads_draws_but_cannot_change_them(full_draw, admin_user, client_for):
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:campaigns_inspectiondraw_changelist")).status_code == 200
+    change = client.post(reverse("admin:campaigns_inspectiondraw_change", args=[full_draw.pk]), {"seed": "x"})
+    assert change.status_code == 403
+    full_draw.refresh_from_db()
+    assert full_draw.seed.endswith(full_draw.seed_server)
