@@ -162,24 +162,27 @@ def _text(value: object) -> str:
 
 
 def _received_at(value: object) -> datetime | None:
-    """parse_received_at, with a fast path for the shape nearly every export uses
-    ("2024-07-03 09:12" / "2024/07/03 09:12:05"); any other shape goes the general way."""
-    if value.__class__ is str and len(value) in (16, 19) and value[4] == value[7] and value[4] in "-/":
-        digits = value[:4] + value[5:7] + value[8:10] + value[11:13] + value[14:16] + value[17:19]
-        if (
-            value[10] == " "
-            and value[13] == ":"
-            and value[16:17] in ("", ":")
-            and digits.isascii()
-            and digits.isdigit()
-        ):
-            try:
-                return datetime(
-                    int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]), int(value[14:16]),
-                    int(value[17:19] or 0), tzinfo=SHANGHAI,
-                )  # fmt: skip
-            except ValueError:
-                return None
+    """parse_received_at, with a fast path for the shapes nearly every export uses
+    ("2024-07-03 09:12", "2024/7/3 9:12:05"): plain digits, one separator kind, one space.
+    Anything else (spaces around separators, 年月日, serials, …) goes the general way."""
+    if value.__class__ is str:
+        day, space, clock = value.partition(" ")
+        separator = day[4:5]
+        if space and separator in ("-", "/"):
+            ymd, hms = day.split(separator), clock.split(":")
+            digits = "".join(ymd) + "".join(hms)
+            if (
+                len(ymd) == 3
+                and len(hms) in (2, 3)
+                and len(ymd[0]) == 4
+                and all(0 < len(part) <= 2 for part in (*ymd[1:], *hms))
+                and digits.isascii()
+                and digits.isdigit()
+            ):
+                try:
+                    return datetime(*(int(part) for part in (*ymd, *hms)), tzinfo=SHANGHAI)
+                except ValueError:
+                    return None
     return parse_received_at(value)
 
 
