@@ -73,7 +73,7 @@ class DrawForm(forms.Form):
         ).order_by("name")
         self.fields["inspectors"].queryset = eligible_inspectors(campaign).order_by("pk")
         self.fields["supersedes"].queryset = InspectionDraw.objects.filter(
-            campaign=campaign, superseded_by__isnull=True
+            campaign=campaign, superseded_by__isnull=True, visits__isnull=True
         )
 
     def clean(self) -> dict:

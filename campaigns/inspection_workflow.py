@@ -128,6 +128,9 @@ def make_draw(
             raise WorkflowError("只能取代本行动中尚未被取代的抽取。")
         if not reason.strip():
             raise WorkflowError("重新抽取必须说明理由。")
+        # Once inspectors have visited, the draw has been carried out and its scores count.
+        if supersedes.visits.exists():
+            raise WorkflowError("该次抽取已有检查记录，不能再被重新抽取取代。")
     eligible = set(eligible_inspectors(campaign).filter(pk__in=inspector_ids).values_list("pk", flat=True))
     projects = project_pool(campaign, pool)
     today = timezone.localdate()

@@ -249,7 +249,8 @@ def test_draw_list_query_count_is_pinned(
     previous = full_draw
     for _ in range(3):
         previous = _draw(campaign, task_force, [inspector], supersedes=previous, reason="回避")
-        _visit(previous, flow.Project.objects.get(pk=previous.drawn_projects[0]), task_force)
+        other = _draw(campaign, task_force, [inspector])
+        _visit(other, flow.Project.objects.get(pk=other.drawn_projects[0]), task_force)
     client = client_for(task_force)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("campaigns:inspection_list")).status_code == 200
@@ -288,3 +289,10 @@ def test_admin_reads_draws_but_cannot_change_them(full_draw, admin_user, client_
     assert change.status_code == 403
     full_draw.refresh_from_db()
     assert full_draw.seed.endswith(full_draw.seed_server)
+
+
+def test_a_draw_already_visited_cannot_be_superseded(full_draw, campaign, projects, task_force, inspector):
+    _visit(full_draw, projects["a"], task_force)
+    with pytest.raises(flow.WorkflowError, match="已有检查记录"):
+        _draw(campaign, task_force, [inspector], supersedes=full_draw, reason="重抽")
+    assert InspectionDraw.objects.count() == 1
