@@ -296,3 +296,17 @@ def test_a_draw_already_visited_cannot_be_superseded(full_draw, campaign, projec
     with pytest.raises(flow.WorkflowError, match="已有检查记录"):
         _draw(campaign, task_force, [inspector], supersedes=full_draw, reason="重抽")
     assert InspectionDraw.objects.count() == 1
+
+
+def test_only_drawn_inspectors_or_the_task_force_record_and_companies_never_open_a_draw(
+    campaign, projects, task_force, department, inspector, company_x, client_for
+):
+    draw = _draw(campaign, task_force, [inspector], n=3)
+    url = reverse("campaigns:visit_new", args=[draw.pk, projects["a"].pk])
+    assert client_for(department).get(url).status_code == 403
+    with pytest.raises(flow.WorkflowError, match="抽中的检查人员"):
+        _visit(draw, projects["a"], department)
+    assert client_for(company_x).get(reverse("campaigns:draw_detail", args=[draw.pk])).status_code == 404
+    assert client_for(company_x).post(reverse("campaigns:draw_publish", args=[draw.pk])).status_code == 404
+    draw.refresh_from_db()
+    assert draw.published_at is None
