@@ -37,7 +37,7 @@ from .validators import USCC_ALPHABET, uscc_check_char
 DEMO_PASSWORD = "Linhe-Demo-2024"
 
 # Steps run in order by load_demo; other apps append "<app>.demo.populate".
-DEMO_STEPS: list[str] = ["orgs.demo.populate"]
+DEMO_STEPS: list[str] = ["orgs.demo.populate", "campaigns.demo.populate", "ledgers.demo.populate"]
 
 
 @dataclass(frozen=True)
