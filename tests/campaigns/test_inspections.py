@@ -98,7 +98,7 @@ def test_a_draw_records_its_pool_snapshot_and_verifies(full_draw, projects):
 def test_verify_draw_command_recomputes_and_reports_a_tampered_row(full_draw, capsys):
     call_command("verify_draw", str(full_draw.pk))
     assert "核对一致" in capsys.readouterr().out
-    InspectionDraw.objects.filter(pk=full_draw.pk).update(drawn_inspectors=[1, 2])
+    InspectionDraw.objects.filter(pk=full_draw.pk).update(drawn_inspectors=[0, -1])
     with pytest.raises(CommandError, match="重算的抽中人员与记录不一致"):
         call_command("verify_draw", str(full_draw.pk))
 
