@@ -81,6 +81,18 @@ def township_of(user: User) -> Region:
     return user.region
 
 
+def labelled_indicators(report: MonthlyReport) -> list[tuple[str, object]]:
+    """(名称, 数值) in the campaign's indicator order.
+
+    The values are a JSON object, and PostgreSQL's jsonb does not keep key order, so the
+    template's list decides it; keys the template no longer has (an older template) follow.
+    """
+    fields = indicators_of(report.campaign)
+    known = [(f["label"], report.indicators[f["key"]]) for f in fields if f["key"] in report.indicators]
+    listed = {f["key"] for f in fields}
+    return known + [(key, value) for key, value in report.indicators.items() if key not in listed]
+
+
 def clean_indicators(campaign: Campaign, raw: dict) -> dict:
     """Each indicator as a number ≥ 0; a blank or non-number is refused with the indicator's name."""
     values = {}

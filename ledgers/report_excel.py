@@ -117,15 +117,15 @@ def bulletin_workbook(bulletin: Bulletin, figures: dict) -> bytes:
     return out.getvalue()
 
 
-def report_workbook(report, labels: dict[str, str]) -> bytes:
+def report_workbook(report, indicators: list[tuple[str, object]]) -> bytes:
     """A township's monthly report as submitted: 成果指标, then the 台账 frozen at submission."""
     book = Workbook()
     sheet = book.active
     sheet.title = "成果指标"
     _append(sheet, [f"{report.township.name} {report.month} 月报"])
     _header(sheet, ["指标", "数值"])
-    for key, value in report.indicators.items():
-        _append(sheet, [labels.get(key, key), value])
+    for label, value in indicators:
+        _append(sheet, [label, value])
     _append(sheet, ["工作进展", report.summary])
     ledger = book.create_sheet("整治工作台账")
     _header(

@@ -127,11 +127,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         MonthlyReport.objects.visible_to(request.user).select_related("campaign", "township", "submitted_by"),
         pk=pk,
     )
-    labels = {f["key"]: f["label"] for f in service.indicators_of(report.campaign)}
     due = service.due_date(report.campaign.report_due_day, report.month)
     context = {
         "report": report,
-        "indicators": [(labels.get(k, k), v) for k, v in report.indicators.items()],
+        "indicators": service.labelled_indicators(report),
         "template": service.indicators_of(report.campaign),
         "due": due,
         "late": service.is_late(due, report.first_submitted_at, timezone.now()),
@@ -219,8 +218,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         MonthlyReport.objects.visible_to(request.user).select_related("township"), pk=pk
     )
-    labels = {f["key"]: f["label"] for f in service.indicators_of(report.campaign)}
-    response = HttpResponse(report_workbook(report, labels), content_type=XLSX)
+    response = HttpResponse(report_workbook(report, service.labelled_indicators(report)), content_type=XLSX)
     name = quote(f"{report.township.name}-{report.month}-月报.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response

@@ -56,16 +56,14 @@ class ProjectFilter(StyledFilterSet):
 
 class CompanyFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
+    # Companies serving a project in the township; distinct because a company serves many.
     township = django_filters.ModelChoiceFilter(
-        label=_("服务街道/乡镇"), queryset=_scoped_townships, method="serving_township"
+        label=_("服务街道/乡镇"), queryset=_scoped_townships, field_name="projects__township", distinct=True
     )
 
     class Meta:
         model = Company
         fields = ["q", "township"]
-
-    def serving_township(self, queryset, name, value):
-        return queryset.filter(pk__in=Project.objects.filter(township=value).values("company_id"))
 
     def search(self, queryset, name, value):
         return queryset.filter(

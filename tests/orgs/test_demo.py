@@ -53,6 +53,8 @@ def test_some_projects_changed_company_so_served_by_differs_from_today(monkeypat
     assert spell.project.served_by(timezone.localdate()).company_id == spell.project.company_id
 
 
+# --reset flushes the database, which PostgreSQL refuses inside the test's own transaction.
+@pytest.mark.django_db(transaction=True)
 def test_same_seed_gives_same_names_and_another_seed_other_names(monkeypatch):
     orgs_only(monkeypatch)
     load("--size", "small", "--seed", "3")
