@@ -82,6 +82,9 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(FIGURES), help="comma-separated: " + ",".join(FIGURES))
     parser.add_argument("--page-seconds", type=int, default=15, help="duration of each load run (≤ 60)")
     parser.add_argument("--no-save", action="store_true", help="print only; write no result files")
+    parser.add_argument(
+        "--label", default="", help="suffix of the result files, for a partial run (e.g. import)"
+    )
     args = parser.parse_args()
     log = Log()
     svc = services.start()
@@ -99,7 +102,8 @@ def main() -> None:
         results = suite.run(only)
         print(report.table(results))
         if not args.no_save:
-            paths = report.save(args.size, results, suite.environment(), RESULTS)
+            name = f"{args.size}-{args.label}" if args.label else args.size
+            paths = report.save(name, results, suite.environment(), RESULTS)
             log("wrote " + ", ".join(str(p) for p in paths))
     finally:
         services.stop(svc)
