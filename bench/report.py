@@ -41,9 +41,11 @@ def markdown(size: str, results: list[dict], env: dict) -> str:
         out.append(
             f"| {f['name']} | {f['value']} {f['unit']} | {runs} | {f['target']} | {_verdict(f)} | {note} |"
         )
+    base, _, label = size.partition("-")
+    args = f' BENCH_ARGS="--only {label}"' if label else ""
     out += [
         "",
-        f"Reproduce: `make bench{'' if size == 'city' else f' SIZE={size}'}` (see README.md, Benchmarks).",
+        f"Reproduce: `make bench{'' if base == 'city' else f' SIZE={base}'}{args}` (see README.md, Benchmarks).",
     ]
     return "\n".join(out) + "\n"
 
