@@ -82,7 +82,7 @@ NOT_YET_CHECKED = {
     (
         "complaints",
         "sheet zip bomb",
-    ): "complaints/excel.py read_rows: calamine without check_spreadsheet_archive",
+    ): "complaints/excel.py open_table: calamine, no check_spreadsheet_archive",
 }
 
 
