@@ -12,8 +12,10 @@ class CampaignsConfig(AppConfig):
 
         from . import panels
 
-        register_nav(_("整治行动"), "campaigns:campaign_list")
-        register_nav(_("双随机抽查"), "campaigns:inspection_list", {"task_force", "department"})
+        register_nav(_("行动与进度"), "campaigns:campaign_list", menu=_("整治行动"))
+        register_nav(
+            _("双随机抽查"), "campaigns:inspection_list", {"task_force", "department"}, menu=_("整治行动")
+        )
         if "campaigns.demo.populate" not in DEMO_STEPS:
             DEMO_STEPS.append("campaigns.demo.populate")
         panels.register()

@@ -13,9 +13,14 @@ class ComplaintsConfig(AppConfig):
 
         from .panels import complaints_panel
 
-        register_nav(_("诉求"), "complaints:list")
-        register_nav(_("月度排名"), "complaints:ranking")
-        register_nav(_("二维码海报"), "residents:posters", {"task_force", "township", "company", "admin"})
+        register_nav(_("诉求列表"), "complaints:list", menu=_("诉求"))
+        register_nav(_("月度排名"), "complaints:ranking", menu=_("诉求"))
+        register_nav(
+            _("二维码海报"),
+            "residents:posters",
+            {"task_force", "township", "company", "admin"},
+            menu=_("诉求"),
+        )
         register_panel("complaints/panel.html", complaints_panel, order=40)
         # After the campaign's step (INSTALLED_APPS order), so the demo month can be computed.
         if "complaints.demo.populate" not in DEMO_STEPS:

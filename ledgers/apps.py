@@ -12,8 +12,13 @@ class LedgersConfig(AppConfig):
 
         from .report_panels import reporting_panel
 
-        register_nav(_("台账"), "ledgers:item_list")
-        register_nav(_("整改通知书"), "ledgers:order_list")
-        register_nav(_("通报"), "ledgers:bulletin_list", {"task_force", "township", "department", "admin"})
-        register_nav(_("月报"), "ledgers:report_list", {"task_force", "township", "admin"})
+        register_nav(_("整治台账"), "ledgers:item_list", menu=_("台账"))
+        register_nav(_("整改通知书"), "ledgers:order_list", menu=_("台账"))
+        register_nav(
+            _("通报"),
+            "ledgers:bulletin_list",
+            {"task_force", "township", "department", "admin"},
+            menu=_("台账"),
+        )
+        register_nav(_("月报"), "ledgers:report_list", {"task_force", "township", "admin"}, menu=_("台账"))
         register_panel("ledgers/reports/panel.html", reporting_panel, order=50)

@@ -6,21 +6,24 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, roles that see it; None = every signed-in role)
-NAV_ITEMS: list[tuple[str, str, frozenset[str] | None]] = [
-    (_("首页"), "home", None),
-    (_("收件箱"), "orgs:inbox", None),
-    (_("项目"), "orgs:project_list", None),
-    (_("物业企业"), "orgs:company_list", frozenset({"task_force", "township", "department", "admin"})),
+# (label, url name, roles that see it or None for every signed-in role, menu it folds into or None)
+NAV_ITEMS: list[tuple[str, str, frozenset[str] | None, str | None]] = [
+    (_("首页"), "home", None, None),
+    (_("收件箱"), "orgs:inbox", None, None),
+    (_("项目"), "orgs:project_list", None, None),
+    (_("物业企业"), "orgs:company_list", frozenset({"task_force", "township", "department", "admin"}), None),
 ]
 
 # url name → function(request) giving the number shown on that item (0 hides the badge).
 NAV_BADGES: dict[str, Callable[[HttpRequest], int]] = {}
 
 
-def register_nav(label, url_name: str, roles: set[str] | None = None) -> None:
-    """Apps add their own entries from AppConfig.ready(), so this file never lists every app."""
-    entry = (label, url_name, frozenset(roles) if roles else None)
+def register_nav(label, url_name: str, roles: set[str] | None = None, menu=None) -> None:
+    """Apps add their own entries from AppConfig.ready(), so this file never lists every app.
+
+    Entries sharing a `menu` fold into one drop-down, so fifteen pages still fit one line.
+    """
+    entry = (label, url_name, frozenset(roles) if roles else None, menu)
     if entry not in NAV_ITEMS:
         NAV_ITEMS.append(entry)
 
@@ -44,12 +47,24 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     role = "admin" if user.is_admin else user.role
-    items = []
-    for label, url_name, roles in NAV_ITEMS:
+    items: list[dict] = []
+    menus: dict[str, dict] = {}
+    for label, url_name, roles, menu in NAV_ITEMS:
         if roles is not None and role not in roles:
             continue
         url = reverse(url_name)
         active = request.path == url if url == "/" else request.path.startswith(url)
         badge = NAV_BADGES[url_name](request) if url_name in NAV_BADGES else 0
-        items.append({"label": label, "url": url, "active": active, "badge": badge})
-    return {"nav_items": items}
+        link = {"label": label, "url": url, "active": active, "badge": badge}
+        if menu is None:
+            items.append(link)
+            continue
+        if str(menu) not in menus:
+            menus[str(menu)] = {"label": menu, "children": [], "active": False, "badge": 0}
+            items.append(menus[str(menu)])
+        group = menus[str(menu)]
+        group["children"].append(link)
+        group["active"] = group["active"] or active
+        group["badge"] += badge
+    # A menu this role sees only one page of is just that page.
+    return {"nav_items": [i["children"][0] if len(i.get("children", ())) == 1 else i for i in items]}

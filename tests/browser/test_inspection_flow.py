@@ -9,6 +9,7 @@ def test_task_force_draws_records_a_visit_and_publishes(
     page, browser, live_server, task_force, department, campaign, projects
 ):
     login(page, task_force)
+    page.get_by_role("button", name="整治行动").click()
     page.get_by_role("link", name="双随机抽查", exact=True).click()
     page.get_by_role("link", name=f"新建抽取 · {campaign.title}").click()
     page.get_by_label("抽查名称").fill("第一次专项督查")

@@ -13,6 +13,7 @@ def test_task_force_edits_and_publishes_the_weekly_dispatch(page, task_force, ca
     make_item(project_b, campaign, problem="路灯损坏")
     login(page, task_force)
 
+    page.get_by_role("button", name="台账").click()
     page.get_by_role("link", name="通报", exact=True).click()
     page.get_by_role("button", name="打开周调度").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("物业领域突出问题专项整治工作周调度")
