@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
+from orgs.querysets import RegionScopedQuerySet
 from orgs.scoping import ScopeKind, scope_for
 
 
@@ -31,30 +32,12 @@ class CategoryQuerySet(models.QuerySet):
         return self.filter(campaign__in=Campaign.objects.visible_to(user))
 
 
-class ActionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ActionQuerySet":
-        """Township officers see actions on their own projects and township; companies see their own."""
-        scope = scope_for(user)
-        if scope.kind == ScopeKind.EVERYTHING:
-            return self
-        if scope.kind == ScopeKind.REGION:
-            return self.filter(region_path__startswith=scope.region_path)
-        if scope.kind == ScopeKind.COMPANY:
-            return self.filter(company_id=scope.company_id)
-        return self.none()
+class ActionQuerySet(RegionScopedQuerySet):
+    """Township officers see actions on their own projects and township; companies see their own."""
 
 
-class SelfCheckQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "SelfCheckQuerySet":
-        """A filled form belongs to its project: the project's township and company see it."""
-        scope = scope_for(user)
-        if scope.kind == ScopeKind.EVERYTHING:
-            return self
-        if scope.kind == ScopeKind.REGION:
-            return self.filter(region_path__startswith=scope.region_path)
-        if scope.kind == ScopeKind.COMPANY:
-            return self.filter(company_id=scope.company_id)
-        return self.none()
+class SelfCheckQuerySet(RegionScopedQuerySet):
+    """A filled form belongs to its project: the project's township and company see it."""
 
 
 class InspectionDrawQuerySet(models.QuerySet):
@@ -72,15 +55,9 @@ class InspectionDrawQuerySet(models.QuerySet):
         return self.filter(published_at__isnull=False)
 
 
-class InspectionVisitQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "InspectionVisitQuerySet":
-        """A township sees visits in its township; a company sees visits to its own projects only once
-        the task force has published the draw's results (公开), never a draft."""
-        scope = scope_for(user)
-        if scope.kind == ScopeKind.EVERYTHING:
-            return self
-        if scope.kind == ScopeKind.REGION:
-            return self.filter(region_path__startswith=scope.region_path)
-        if scope.kind == ScopeKind.COMPANY:
-            return self.filter(company_id=scope.company_id, draw__published_at__isnull=False)
-        return self.none()
+class InspectionVisitQuerySet(RegionScopedQuerySet):
+    """A township sees visits in its township; a company sees visits to its own projects only once
+    the task force has published the draw's results (公开), never a draft."""
+
+    def company_condition(self, company_id: int) -> Q:
+        return Q(company_id=company_id, draw__published_at__isnull=False)

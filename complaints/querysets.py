@@ -2,26 +2,14 @@
 
 from django.db import models
 
+from orgs.querysets import RegionScopedQuerySet
 from orgs.scoping import ScopeKind, scope_for
 
 
-class _RegionScopedQuerySet(models.QuerySet):
-    """Rows carrying a `region_path`; companies see rows about the projects they serve."""
-
+class ComplaintQuerySet(RegionScopedQuerySet):
+    # Companies see complaints about the projects they serve now.
     company_field = "project__company_id"
 
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.kind == ScopeKind.EVERYTHING:
-            return self
-        if scope.kind == ScopeKind.REGION:
-            return self.filter(region_path__startswith=scope.region_path)
-        if scope.kind == ScopeKind.COMPANY and self.company_field:
-            return self.filter(**{self.company_field: scope.company_id})
-        return self.none()
-
-
-class ComplaintQuerySet(_RegionScopedQuerySet):
     def in_month(self, start, end) -> "ComplaintQuerySet":
         return self.filter(received_at__gte=start, received_at__lt=end)
 
@@ -30,16 +18,16 @@ class ComplaintQuerySet(_RegionScopedQuerySet):
         return self.exclude(match_state="matched")
 
 
-class MonthlyRankingQuerySet(_RegionScopedQuerySet):
+class MonthlyRankingQuerySet(RegionScopedQuerySet):
     # A company sees the rows where it was the company serving the project that month.
     company_field = "company_id"
 
 
-class TownshipMonthQuerySet(_RegionScopedQuerySet):
+class TownshipMonthQuerySet(RegionScopedQuerySet):
     company_field = ""
 
 
-class ImportBatchQuerySet(_RegionScopedQuerySet):
+class ImportBatchQuerySet(RegionScopedQuerySet):
     company_field = ""
 
 

@@ -40,16 +40,33 @@ class DepartmentQuerySet(models.QuerySet):
         return self.none()
 
 
-class ProjectQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProjectQuerySet":
+class RegionScopedQuerySet(models.QuerySet):
+    """Rows that carry the `region_path` of their project or township, and the company behind them.
+
+    The one shape most domain rows share: officers see the rows under their region, company
+    staff the rows whose `company_field` is their company (an empty `company_field`: none).
+    Subclasses name their fields, or override `company_condition` for a narrower rule.
+    """
+
+    region_field = "region_path"
+    company_field = "company_id"
+
+    def company_condition(self, company_id: int) -> Q:
+        return Q(**{self.company_field: company_id}) if self.company_field else Q(pk__in=[])
+
+    def visible_to(self, user):
         scope = scope_for(user)
         if scope.kind == ScopeKind.EVERYTHING:
             return self
         if scope.kind == ScopeKind.REGION:
-            return self.filter(region_path__startswith=scope.region_path)
+            return self.filter(**{f"{self.region_field}__startswith": scope.region_path})
         if scope.kind == ScopeKind.COMPANY:
-            return self.filter(company_id=scope.company_id)
+            return self.filter(self.company_condition(scope.company_id))
         return self.none()
+
+
+class ProjectQuerySet(RegionScopedQuerySet):
+    pass
 
 
 class CompanyQuerySet(models.QuerySet):

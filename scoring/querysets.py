@@ -2,23 +2,12 @@
 
 from django.db import models
 
+from orgs.querysets import RegionScopedQuerySet
 from orgs.scoping import ScopeKind, scope_for
 
 
-class ProjectScopedQuerySet(models.QuerySet):
+class ProjectScopedQuerySet(RegionScopedQuerySet):
     """Rows about one project: region prefix for officers, the serving company for company staff."""
-
-    company_field = "company_id"
-
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.kind == ScopeKind.EVERYTHING:
-            return self
-        if scope.kind == ScopeKind.REGION:
-            return self.filter(region_path__startswith=scope.region_path)
-        if scope.kind == ScopeKind.COMPANY:
-            return self.filter(**{self.company_field: scope.company_id})
-        return self.none()
 
 
 class InputQuerySet(ProjectScopedQuerySet):
@@ -41,16 +30,10 @@ class CompanyScopedQuerySet(models.QuerySet):
         return self.filter(company__in=Company.objects.visible_to(user))
 
 
-class UnitScoreQuerySet(models.QuerySet):
+class UnitScoreQuerySet(RegionScopedQuerySet):
     """Township and department scores: officers see the units inside their region; companies none."""
 
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.kind == ScopeKind.EVERYTHING:
-            return self
-        if scope.kind == ScopeKind.REGION:
-            return self.filter(region_path__startswith=scope.region_path)
-        return self.none()
+    company_field = ""
 
 
 class CampaignScopedQuerySet(models.QuerySet):
