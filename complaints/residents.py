@@ -128,18 +128,10 @@ class PublicFacts:
 
 def published_rating(company: Company | None) -> tuple[str, str]:
     """(level, quarter label) of the company's latest published credit rating, or ("", "")."""
-    from scoring.models import CreditRating, Publication
+    from scoring.models import CreditRating
     from scoring.periods import Quarter
 
-    if company is None:
-        return "", ""
-    published_runs = Publication.objects.filter(kind=Publication.Kind.QUARTER).values("run_id")
-    rating = (
-        CreditRating.objects.filter(run__in=published_runs, company=company)
-        .select_related("run")
-        .order_by("-run__quarter")
-        .first()
-    )
+    rating = CreditRating.objects.latest_published(company)
     return (rating.level, Quarter.parse(rating.run.quarter).label) if rating else ("", "")
 
 

@@ -17,6 +17,7 @@ from orgs.models import Company, Department, Manager, Project, Region
 from .querysets import (
     CampaignScopedQuerySet,
     CompanyScopedQuerySet,
+    CreditRatingQuerySet,
     InputQuerySet,
     ProjectScopedQuerySet,
     UnitScoreQuerySet,
@@ -204,7 +205,7 @@ class CreditRating(models.Model):
     projects = models.PositiveIntegerField(_("参评项目数"))
     reason = models.CharField(_("说明"), max_length=100, blank=True)
 
-    objects = CompanyScopedQuerySet.as_manager()
+    objects = CreditRatingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("信用等级")

@@ -58,14 +58,7 @@ def month(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 def project(request: HttpRequest, token: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("township", "company"), public_token=token)
     published_runs = Publication.objects.filter(kind=Publication.Kind.QUARTER).values("run_id")
-    rating = (
-        CreditRating.objects.filter(run__in=published_runs, company=project.company)
-        .select_related("run")
-        .order_by("-run__quarter")
-        .first()
-        if project.company_id
-        else None
-    )
+    rating = CreditRating.objects.latest_published(project.company)
     entries = (
         ListEntry.objects.filter(run__in=published_runs, project=project)
         .select_related("run")

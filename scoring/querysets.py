@@ -30,6 +30,22 @@ class CompanyScopedQuerySet(models.QuerySet):
         return self.filter(company__in=Company.objects.visible_to(user))
 
 
+class CreditRatingQuerySet(CompanyScopedQuerySet):
+    def latest_published(self, company):
+        """The rating shown publicly at the company's projects: from the latest quarter the task force published."""
+        from .models import Publication
+
+        if company is None:
+            return None
+        published_runs = Publication.objects.filter(kind=Publication.Kind.QUARTER).values("run_id")
+        return (
+            self.filter(run__in=published_runs, company=company)
+            .select_related("run")
+            .order_by("-run__quarter")
+            .first()
+        )
+
+
 class UnitScoreQuerySet(RegionScopedQuerySet):
     """Township and department scores: officers see the units inside their region; companies none."""
 
