@@ -13,7 +13,6 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from campaigns.actions import Target, propose
@@ -92,23 +91,28 @@ def _ranges(months: Iterable[str]) -> Iterator[tuple[str, str]]:
 
 
 def _counts_by_month(queryset, key: str, months: Iterable[str]) -> dict[str, dict[int, int]]:
-    """month → {key → complaints} for the given months, in one GROUP BY over their date ranges."""
+    """month → {key → complaints} for the given months, in one GROUP BY over their date ranges
+    with a filtered count per month (plain range comparisons: no time-zone function per row)."""
+    months = sorted(set(months))
     window = Q(pk__in=[])
     for first, last in _ranges(months):
         window |= Q(
             received_at__gte=rules.month_bounds(first)[0], received_at__lt=rules.month_bounds(last)[1]
         )
-    rows = (
-        queryset.filter(window)
-        .annotate(bucket=TruncMonth("received_at", tzinfo=rules.SHANGHAI))
-        .values("bucket", key)
-        .annotate(n=Count("id"))
-        .values_list("bucket", key, "n")
-    )
+    per_month = {}
+    for i, month in enumerate(months):
+        start, end = rules.month_bounds(month)
+        per_month[f"m{i}"] = Count("id", filter=Q(received_at__gte=start, received_at__lt=end))
     found: dict[str, dict[int, int]] = {m: {} for m in months}
-    for bucket, pk, n in rows:
+    if not months:
+        return found
+    for pk, *numbers in (
+        queryset.filter(window).values(key).annotate(**per_month).values_list(key, *per_month)
+    ):
         if pk is not None:
-            found[rules.month_key(timezone.localtime(bucket, rules.SHANGHAI).date())][pk] = n
+            for month, n in zip(months, numbers, strict=True):
+                if n:
+                    found[month][pk] = n
     return found
 
 
