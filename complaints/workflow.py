@@ -4,6 +4,7 @@ Each move checks the person's scope and role, runs in a transaction, records the
 and raises ComplaintError with a Chinese message when it is not allowed.
 """
 
+from django.core.files import File
 from django.db import transaction
 
 from campaigns.models import Campaign
@@ -113,10 +114,24 @@ def to_ledger_item(complaint: Complaint, user):
     source = LedgerItem.Source.SNAPSHOT if complaint.channel == "snapshot" else LedgerItem.Source.HOTLINE
     problem = complaint.content or complaint.category or f"{complaint.get_channel_display()}诉求"
     try:
-        return create_item(
+        item = create_item(
             user=user, campaign=campaign, project=complaint.project, problem=problem, source=source,
             source_ref=ledger_ref(complaint),
             note=f"{complaint.get_channel_display()}工单 {complaint.ticket}",
         )  # fmt: skip
+        _carry_resident_photo(complaint, item, user)
     except WorkflowError as exc:
         raise ComplaintError(str(exc)) from exc
+    return item
+
+
+def _carry_resident_photo(complaint: Complaint, item, user) -> None:
+    """A 随手拍 photo is the problem as the resident saw it: it becomes the item's 整改前 evidence."""
+    from ledgers.evidence import attach
+    from ledgers.models import Evidence
+
+    report = getattr(complaint, "resident_report", None)
+    if report is None or not report.photo:
+        return
+    with report.photo.open("rb") as photo:
+        attach(item, user, File(photo, name=f"随手拍-{complaint.pk}.jpg"), kind=Evidence.Kind.BEFORE)

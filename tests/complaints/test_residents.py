@@ -255,6 +255,14 @@ def test_a_report_turns_into_a_snapshot_ledger_item_and_the_resident_sees_it_in_
     assert "处理中" in check(code, PHONE[-4:]).content.decode()
 
 
+def test_the_residents_photo_becomes_the_ledger_items_before_evidence(project_a, township_a, campaign):
+    complaint, _ = reported(project_a, photo=jpeg())
+    item = to_ledger_item(complaint, township_a)
+    evidence = item.evidence.get()
+    assert evidence.kind == "before" and evidence.content_type == "image/jpeg" and evidence.size > 0
+    assert item.events.filter(move="evidence").exists()
+
+
 def test_the_poster_shows_the_qr_of_the_token_page_and_is_scoped(
     client_for, project_a, township_a, township_b
 ):
