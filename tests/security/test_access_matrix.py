@@ -475,7 +475,11 @@ def build_inspections(w, campaign, users, projects, letter):
 
     from campaigns import inspection_workflow as flow
 
-    inspectors = list(flow.eligible_inspectors(campaign).values_list("pk", flat=True))
+    # Only the task force member is in the inspector pool, so the random draw cannot pick the department
+    # user (a drawn inspector may record visits): the world stays the same run after run.
+    inspectors = list(
+        flow.eligible_inspectors(campaign).filter(pk=users["task_force"].pk).values_list("pk", flat=True)
+    )
     draw = flow.make_draw(
         campaign,
         users["task_force"],
