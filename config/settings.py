@@ -288,7 +288,8 @@ CELERY_BEAT_SCHEDULE["ledgers-report-due"] = {
 }
 
 # --- Email --------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Django 6.1 mailers; the console backend by default, SMTP etc. by naming another backend.
+MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhengzhitong@localhost")
 # Absolute links in e-mails (the daily digest) start with this.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
