@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from campaigns.actions import Target, propose
+from campaigns.actions import Target, announce_proposals, propose
 from campaigns.models import Action, Campaign
 from orgs.models import Project, ProjectAssignment, Region
 
@@ -148,6 +148,7 @@ class MonthCounts:
 
 @transaction.atomic
 def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
+    started = timezone.now()
     project_counts = counts.projects(month)
     township_counts = counts.townships(month)
     run, _ = MonthlyRun.objects.update_or_create(
@@ -160,6 +161,8 @@ def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
     last_year = counts.townships(rules.shift_month(month, -12))
     proposals = _rank(campaign, run, project_counts) + _townships(campaign, run, township_counts, last_year)
     _propose_all(campaign, month, proposals)
+    # One inbox notice per run for the task force, and none when a rerun proposes nothing new.
+    announce_proposals(campaign, month, started, f"{month}投诉量排名")
     return run
 
 

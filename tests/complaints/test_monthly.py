@@ -206,3 +206,20 @@ def test_rerunning_an_earlier_month_carries_its_streaks_into_the_later_months(sm
     compute_month(small_campaign, "2024-07")
     assert MonthlyRanking.objects.get(month="2024-08", project=projects["a"]).streak == 1
     assert not Action.objects.filter(kind="replace_manager", period="2024-08").exists()
+
+
+def test_the_task_force_is_told_once_of_a_months_new_proposals(
+    small_campaign, projects, task_force, township_a
+):
+    from orgs.models import Notification
+
+    add_complaints(projects["a"], "2024-07", 4)
+    add_complaints(projects["a"], "2024-08", 3)
+    compute_month(small_campaign, "2024-08")
+    told = Notification.objects.filter(kind=Notification.Kind.ACTION_PROPOSED)
+    august = told.filter(title__contains="2024-08投诉量排名")
+    assert [n.user for n in august] == [task_force]
+    assert "更换项目经理 1 项" in august.get().body
+    before = told.count()
+    compute_month(small_campaign, "2024-08")
+    assert told.count() == before
