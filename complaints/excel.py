@@ -17,6 +17,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+from config.uploads import UnsafeFile, check_spreadsheet_archive
+
 from .rules import SHANGHAI
 
 # Field → the header names exports use for it, most common first.
@@ -93,6 +95,13 @@ def open_table(path: Path) -> Table:
             raw.seek(0)
             total = sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b""))
         return Table(total, _csv_rows(path, encoding))
+    if suffix in (".xlsx", ".xlsm"):
+        # The zip is checked before calamine inflates it: a sheet zip bomb is refused, not unpacked.
+        with path.open("rb") as raw:
+            try:
+                check_spreadsheet_archive(raw)
+            except UnsafeFile as exc:
+                raise FileFormatError(str(exc)) from exc
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)

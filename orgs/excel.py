@@ -16,6 +16,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from config.uploads import UnsafeFile, check_spreadsheet_archive
+
 CORRUPT = "Excel 文件已损坏或格式不正确，无法读取。"
 
 
@@ -109,7 +111,11 @@ def _open(file: BinaryIO):
     if head[:2] != b"PK":
         raise RosterFileError("文件不是 Excel（.xlsx）格式，无法读取。")
     try:
+        # The zip is checked before openpyxl inflates it: a sheet zip bomb is refused, not unpacked.
+        check_spreadsheet_archive(file)
         return load_workbook(file, read_only=True, data_only=True)
+    except UnsafeFile as exc:
+        raise RosterFileError(str(exc)) from exc
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise RosterFileError(CORRUPT) from exc
 

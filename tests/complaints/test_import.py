@@ -131,7 +131,7 @@ def test_a_corrupt_workbook_or_an_unknown_file_type_fails_with_a_chinese_message
 
     broken = export_dir / "broken.xlsx"
     broken.write_bytes(b"not a zip file")
-    with pytest.raises(FileFormatError, match="无法读取 Excel 文件"):
+    with pytest.raises(FileFormatError, match="不是 Excel 工作簿"):
         do_import(broken)
     other = export_dir / "notes.txt"
     other.write_text("工单编号")

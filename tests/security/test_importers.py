@@ -76,23 +76,13 @@ IMPORTERS = {
     "complaints": read_complaints,
     "scores": read_scores,
 }
+
+
 # Findings when this was written (19:00 UTC): importers that parse before checking the zip.
-NOT_YET_CHECKED = {
-    ("roster", "sheet zip bomb"): "orgs/excel.py _open: load_workbook without check_spreadsheet_archive",
-    (
-        "complaints",
-        "sheet zip bomb",
-    ): "complaints/excel.py open_table: calamine, no check_spreadsheet_archive",
-}
-
-
 def cases():
     for importer in IMPORTERS:
         for name in HOSTILE:
-            marks = []
-            if (importer, name) in NOT_YET_CHECKED:
-                marks = [pytest.mark.xfail(strict=True, reason=NOT_YET_CHECKED[importer, name])]
-            yield pytest.param(importer, name, id=f"{importer}: {name}", marks=marks)
+            yield pytest.param(importer, name, id=f"{importer}: {name}")
 
 
 @pytest.mark.django_db
