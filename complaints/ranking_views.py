@@ -1,7 +1,5 @@
 """The monthly ranking (通报) and township pages; all rows come through visible_to."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
+from config.uploads import content_disposition
 from orgs.models import Region
 
 from . import excel, pages, rules, tasks, workflow
@@ -81,7 +80,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.xlsx"
+    response["Content-Disposition"] = content_disposition(f"{title}.xlsx")
     return response
 
 

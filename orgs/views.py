@@ -1,7 +1,5 @@
 """Home, project and company pages. Scope first: every object comes through visible_to."""
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery, Sum
@@ -9,6 +7,8 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+
+from config.uploads import content_disposition
 
 from .excel import write_roster
 from .filters import CompanyFilter, ProjectFilter
@@ -68,8 +68,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     title = f"{request.user.organisation or ''}物业服务管理基础信息台账（{today:%Y年%m月%d日}）"
     response = HttpResponse(write_roster(filterset.qs, title), content_type=XLSX)
-    filename = quote(f"基础信息台账-{today:%Y%m%d}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition(f"基础信息台账-{today:%Y%m%d}.xlsx")
     return response
 
 

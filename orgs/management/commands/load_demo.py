@@ -3,7 +3,8 @@
 import random
 import time
 
-from django.core.management import BaseCommand, call_command
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="清空整个数据库（flush）后重新载入演示数据")
 
     def handle(self, *args, size: str, seed: int, reset: bool, **options) -> None:
+        if settings.PRODUCTION:
+            # No default accounts in production (ASVS 6.3): the demo password is printed in the README.
+            raise CommandError("生产环境（DJANGO_ENV=production）不能载入演示数据和演示账户。")
         if reset:
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("已清空数据库。")
