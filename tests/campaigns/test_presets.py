@@ -2,7 +2,6 @@
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,14 +10,12 @@ from django.core.management.base import CommandError
 from campaigns.models import Campaign, Category, Phase, TaskForceMember, WorkGroup
 from campaigns.preset_loader import PresetError, load_preset
 from orgs.models import Department, Region
-
-SEEDS = Path("/work/shared/seeds")
+from tests import seeds
 
 
 def seed_text(prefix: str) -> str:
     """The seed with its layout spaces removed, so a phrase split by the PDF conversion still matches."""
-    text = next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
-    return "".join(text.split())
+    return "".join(seeds.seed_text(prefix).split())
 
 
 def names(units) -> set[str]:

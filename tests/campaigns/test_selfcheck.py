@@ -1,7 +1,5 @@
 """Self-check forms (自查表): seed 002 §三 as a data file; each answer revealing a problem → a 自查 item."""
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
@@ -9,8 +7,9 @@ from campaigns import selfcheck
 from campaigns.models import SelfCheck
 from campaigns.preset_loader import load_preset
 from ledgers.models import LedgerItem
+from tests.seeds import seed_text
 
-SEED_002 = next(Path("/work/shared/seeds").glob("002_*.txt")).read_text(encoding="utf-8")
+SEED_002 = seed_text("002")
 
 
 @pytest.fixture
