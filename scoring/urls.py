@@ -9,7 +9,6 @@ urlpatterns = [
     path("import/", views.import_scores, name="import"),
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("evaluations/new/", views.evaluation_new, name="evaluation_new"),
-    path("projects/<int:pk>/qr.svg", views.project_qr, name="project_qr"),
     path("months/publish/", views.publish_month_view, name="publish_month"),
     path("actions/", action_views.action_list, name="action_list"),
     path("actions/export/", action_views.action_export, name="action_export"),

@@ -1,7 +1,5 @@
 """Quarter pages, the survey upload, inspection and evaluation forms. Scope first, then rules, then render."""
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.uploads import content_disposition
-from orgs.models import Job, Project
+from orgs.models import Job
 from orgs.views import paginate
 
 from . import excel, tasks
@@ -347,15 +345,6 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
         .order_by("-entered_at")[:20]
     )
     return render(request, "scoring/inspection_form.html", {"form": form, "recent": recent})
-
-
-@login_required
-def project_qr(request: HttpRequest, pk: int) -> HttpResponse:
-    """The QR code to post at a project: it opens the public page by the project's unguessable token."""
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    url = request.build_absolute_uri(reverse("public:project", args=[project.public_token]))
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
 
 
 @login_required

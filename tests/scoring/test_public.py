@@ -64,10 +64,3 @@ def test_second_quarter_unpublished_stays_hidden_while_first_is_public(
     # A is red in the published Q1 and black only in the unpublished Q2.
     assert [(label, e.list) for label, e in response.context["entries"]] == [("2024年第1季度", "red")]
     assert "：黑榜" not in response.content.decode()
-
-
-def test_qr_code_points_at_the_token_page_and_is_scoped(client_for, township_a, surveyed):
-    client = client_for(township_a)
-    response = client.get(reverse("scoring:project_qr", args=[surveyed["a"].pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
-    assert client.get(reverse("scoring:project_qr", args=[surveyed["b"].pk])).status_code == 404

@@ -77,7 +77,6 @@ POLICY: dict[str, Policy] = {
     "orgs:project_list": P(lists=("project",)),
     "orgs:project_detail": P(kinds=own("project")),
     "orgs:project_export": P(lists=("project",)),
-    "scoring:project_qr": P(kinds=own("project")),
     "orgs:company_list": P(lists=("company",)),
     "orgs:company_detail": P(kinds=own("company")),
     "orgs:inbox": P(lists=("notification",)),
