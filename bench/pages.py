@@ -201,7 +201,9 @@ def _load_figure(port, page, paths, cookie, runs, seconds, mode, think, checked,
     results = []
     for _ in range(runs):
         result = wrk(port, paths, cookie, seconds, think)
-        if result["requests"] == 0:  # nothing answered within the run: its length is a lower bound on latency
+        if (
+            result["requests"] == 0 or result["p95_ms"] == 0
+        ):  # nothing answered in time: the run's length bounds it
             result.update(
                 p50_ms=seconds * 1000.0, p95_ms=seconds * 1000.0, p99_ms=seconds * 1000.0, stalled=1
             )
