@@ -200,7 +200,7 @@ def send(client: Client, method: str, url: str, data: dict | None, as_json: bool
 
 def _send(client: Client, method: str, url: str, data: dict | None, as_json: bool) -> Outcome:
     with transaction.atomic():
-        savepoint = transaction.savepoint()
+        savepoint = transaction.savepoint_create()
         with CaptureQueriesContext(connection) as queries:
             if method == "get":
                 response = client.get(url, data or {})
