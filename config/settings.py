@@ -288,8 +288,22 @@ CELERY_BEAT_SCHEDULE["ledgers-report-due"] = {
 }
 
 # --- Email --------------------------------------------------------------------
-# Django 6.1 mailers; the console backend by default, SMTP etc. by naming another backend.
-MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+# Django 6.1 mailers: the console in development, SMTP in production (EMAIL_* from the environment).
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_CONSOLE = "django.core.mail.backends.console.EmailBackend"
+_mail_backend = env_str("EMAIL_BACKEND", _SMTP if PRODUCTION else _CONSOLE)
+_mail_options = (
+    {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+    }
+    if _mail_backend == _SMTP
+    else {}
+)
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhengzhitong@localhost")
 # Absolute links in e-mails (the daily digest) start with this.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")

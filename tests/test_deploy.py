@@ -53,6 +53,13 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def test_production_settings_pass_check_deploy_with_no_warning():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY="k" * 20 + "-deploy-" + "x9" * 20
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_check_deploy_fails_on_a_weak_secret_key():
     result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY="short")
 
