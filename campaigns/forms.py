@@ -16,22 +16,7 @@ class CampaignParametersForm(forms.ModelForm):
             "target",
             "ledger_title",
             "is_active",
-            "ranking_size",
-            "streak_replace_manager",
-            "streak_replace_company",
-            "blacklist_times_replace_company",
-            "company_blacklist_share_num",
-            "company_blacklist_share_den",
-            "excellent_share_percent",
-            "yoy_commitment_months",
-            "yoy_talk_months",
-            "yoy_measure",
-            "complaint_target_percent",
-            "report_due_day",
-            "fee_reduction_complaints",
-            "list_rule",
-            "score_weights",
-            "credit_thresholds",
+            *Campaign.RULE_PARAMETERS,
         ]
         widgets = {"target": forms.Textarea(attrs={"rows": 3})}
 

@@ -74,6 +74,26 @@ class Campaign(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     objects = CampaignQuerySet.as_manager()
+
+    # The rule parameters, in one list for the settings form, the API and the presets.
+    RULE_PARAMETERS = (
+        "ranking_size",
+        "streak_replace_manager",
+        "streak_replace_company",
+        "blacklist_times_replace_company",
+        "company_blacklist_share_num",
+        "company_blacklist_share_den",
+        "excellent_share_percent",
+        "yoy_commitment_months",
+        "yoy_talk_months",
+        "yoy_measure",
+        "complaint_target_percent",
+        "report_due_day",
+        "fee_reduction_complaints",
+        "list_rule",
+        "score_weights",
+        "credit_thresholds",
+    )
     history = HistoricalRecords()
 
     class Meta:

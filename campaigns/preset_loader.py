@@ -20,19 +20,6 @@ from orgs.models import Department, Region
 from .models import Campaign, Category, Phase, TaskForceMember, WorkGroup
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
-PARAMETER_FIELDS = {
-    "ranking_size",
-    "streak_replace_manager",
-    "streak_replace_company",
-    "blacklist_times_replace_company",
-    "company_blacklist_share_num",
-    "company_blacklist_share_den",
-    "excellent_share_percent",
-    "yoy_commitment_months",
-    "yoy_talk_months",
-    "complaint_target_percent",
-    "report_due_day",
-}
 
 
 class PresetError(Exception):
@@ -145,7 +132,7 @@ def load_preset(slug: str, jurisdiction: str | int | None = None, new_slug: str 
 
 
 def _campaign_fields(preset: dict, region: Region) -> dict:
-    params = {k: v for k, v in preset.get("parameters", {}).items() if k in PARAMETER_FIELDS}
+    params = {k: v for k, v in preset.get("parameters", {}).items() if k in Campaign.RULE_PARAMETERS}
     return {
         "title": preset["title"],
         "doc_number": preset["doc_number"],
