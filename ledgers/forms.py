@@ -7,7 +7,7 @@ from campaigns.models import Campaign, Category
 from orgs.models import Department, Project
 
 from .models import Evidence, LedgerItem
-from .workflow import EDITABLE_FIELDS, role_of
+from .workflow import EDITABLE_FIELDS, ITEM_FIELDS, role_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PHOTO = forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf", "capture": "environment"})
@@ -65,17 +65,7 @@ class ItemEditForm(forms.ModelForm):
 
     class Meta:
         model = LedgerItem
-        fields = [
-            "problem",
-            "measures",
-            "deadline",
-            "responsible_person",
-            "progress_note",
-            "remarks",
-            "category",
-            "responsible_unit",
-            "source",
-        ]
+        fields = list(ITEM_FIELDS)
         widgets = {
             "deadline": DATE,
             "problem": forms.Textarea(attrs={"rows": 3}),

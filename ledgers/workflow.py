@@ -90,22 +90,22 @@ CREATORS = frozenset({TOWNSHIP, TASK_FORCE, DEPARTMENT, COMPANY})
 
 # Which fields each role may change through `edit`. A company reports its measures and
 # progress but never moves the deadline, the category or who is responsible.
+# Every field of an item that `edit` can change at all, in the order a form shows them.
+ITEM_FIELDS = (
+    "problem",
+    "measures",
+    "deadline",
+    "responsible_person",
+    "progress_note",
+    "remarks",
+    "category",
+    "responsible_unit",
+    "source",
+)
 EDITABLE_FIELDS: dict[str, frozenset[str]] = {
     COMPANY: frozenset({"measures", "progress_note", "responsible_person"}),
     DEPARTMENT: frozenset({"measures", "progress_note", "responsible_person", "remarks"}),
-    TOWNSHIP: frozenset(
-        {
-            "problem",
-            "measures",
-            "deadline",
-            "responsible_person",
-            "progress_note",
-            "remarks",
-            "category",
-            "responsible_unit",
-            "source",
-        }
-    ),
+    TOWNSHIP: frozenset(ITEM_FIELDS),
 }
 EDITABLE_FIELDS[TASK_FORCE] = EDITABLE_FIELDS[TOWNSHIP]
 EDITABLE_FIELDS[ADMIN] = EDITABLE_FIELDS[TOWNSHIP]

@@ -44,19 +44,6 @@ def refused(error: WorkflowError) -> Response:
     return Response({"detail": str(error)}, status=code)
 
 
-EDIT_FIELDS = (
-    "problem",
-    "measures",
-    "deadline",
-    "responsible_person",
-    "progress_note",
-    "remarks",
-    "category",
-    "responsible_unit",
-    "source",
-)
-
-
 def _move_view(move: str, call, description: str, attr: str = ""):
     @extend_schema(
         request=serializers.MoveSerializer,
@@ -116,7 +103,7 @@ class LedgerItemViewSet(
         serializer = self.get_serializer(item, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        changes = {k: v for k, v in data.items() if k in EDIT_FIELDS and getattr(item, k) != v}
+        changes = {k: v for k, v in data.items() if k in workflow.ITEM_FIELDS and getattr(item, k) != v}
         try:
             item = workflow.edit(item, request.user, changes, version=data.get("version"))
         except WorkflowError as error:
