@@ -6,6 +6,7 @@ is tracked to done like any ledger item. Running the same computation twice crea
 nothing new. A rule parameter changed later does not rewrite what was decided before."
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode
@@ -14,11 +15,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgs.models import Company, Department, Manager, Notification, Project, Region, User
 from orgs.notifications import notify
 
 from .models import Action, Campaign
+
+BATCH = 1000
 
 
 class ActionError(Exception):
@@ -84,30 +88,74 @@ class Target:
         )
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """One consequence a rule found: which measure, aimed at whom, under which rule, on what evidence."""
+
+    kind: str
+    target: Target
+    rule: str
+    evidence: dict
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.kind, self.target.type, self.target.id)
+
+
 def propose(campaign: Campaign, kind: str, target: Target, period: str, rule: str, evidence: dict) -> Action:
-    """Record a proposed action once per (campaign, kind, target, period).
+    """Record one proposed action once per (campaign, kind, target, period): see propose_all."""
+    propose_all(campaign, period, [Proposal(kind, target, rule, evidence)])
+    return Action.objects.get(
+        campaign=campaign, kind=kind, target_type=target.type, target_id=target.id, period=period
+    )
+
+
+def propose_all(campaign: Campaign, period: str, proposals: Iterable[Proposal], user=None) -> int:
+    """Record proposed actions once per (campaign, kind, target, period), all of a run together.
 
     A rerun refreshes the evidence of an action still only proposed, and leaves one
-    that was confirmed, waived or done exactly as the task force decided it.
+    that was confirmed, waived or done exactly as the task force decided it. One query
+    finds the period's actions already there; the new ones are inserted, and the refreshed
+    ones updated, in batches with the same history rows save() writes (who, when, the values),
+    so the audit trail misses none of them. A quarter proposes ~16,000 fee reductions at
+    province size: one by one that took minutes. Returns how many actions were created.
     """
-    action, created = Action.objects.get_or_create(
-        campaign=campaign,
-        kind=kind,
-        target_type=target.type,
-        target_id=target.id,
-        period=period,
-        defaults={
-            "target_name": target.name,
-            "region_path": target.region_path,
-            "rule": rule,
-            "evidence": evidence,
-            **target.context,
-        },
-    )
-    if not created and action.status == Action.Status.PROPOSED and action.evidence != evidence:
-        action.evidence = evidence
-        action.save(update_fields=["evidence"])
-    return action
+    wanted = {p.key: p for p in proposals}  # a key proposed twice keeps its latest evidence
+    if not wanted:
+        return 0
+    existing = {
+        (kind, ttype, tid): (pk, status, evidence)
+        for pk, kind, ttype, tid, status, evidence in Action.objects.filter(
+            campaign=campaign, period=period, kind__in={kind for kind, _t, _i in wanted}
+        ).values_list("pk", "kind", "target_type", "target_id", "status", "evidence")
+    }
+    new, refreshed = [], {}
+    for key, p in wanted.items():
+        found = existing.get(key)
+        if found is None:
+            new.append(
+                Action(
+                    campaign=campaign,
+                    kind=p.kind,
+                    target_type=p.target.type,
+                    target_id=p.target.id,
+                    period=period,
+                    target_name=p.target.name,
+                    region_path=p.target.region_path,
+                    rule=p.rule,
+                    evidence=p.evidence,
+                    **p.target.context,
+                )
+            )
+        elif found[1] == Action.Status.PROPOSED and found[2] != p.evidence:
+            refreshed[found[0]] = p.evidence
+    with transaction.atomic():
+        bulk_create_with_history(new, Action, batch_size=BATCH, default_user=user)
+        changed = list(Action.objects.filter(pk__in=refreshed)) if refreshed else []
+        for action in changed:
+            action.evidence = refreshed[action.pk]
+        bulk_update_with_history(changed, Action, ["evidence"], batch_size=BATCH, default_user=user)
+    return len(new)
 
 
 def announce_proposals(campaign: Campaign, period: str, since: datetime, source: str) -> list[Notification]:

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from campaigns.actions import Target, announce_proposals, propose
+from campaigns.actions import Proposal, Target, announce_proposals, propose_all
 from campaigns.models import Action, Campaign
-from orgs.models import Project, ProjectAssignment, Region
+from orgs.models import Company, Manager, Project, ProjectAssignment, Region
 
 from . import rules
 from .models import Complaint, MonthlyRanking, MonthlyRun, TownshipMonth
@@ -325,67 +325,94 @@ def _townships(
 # --- actions -----------------------------------------------------------------------------
 
 
-def _evidence_streak(campaign: Campaign, month: str, row: MonthlyRanking, n: int) -> dict:
-    months = [rules.shift_month(month, -i) for i in range(n - 1, -1, -1)]
-    history = {
-        m: (count, rank)
-        for m, count, rank in MonthlyRanking.objects.filter(
-            campaign=campaign, project_id=row.project_id, month__in=months
-        ).values_list("month", "count", "rank")
-    }
-    return {
-        "months": months,
-        "counts": [history.get(m, (0, None))[0] for m in months],
-        "ranks": [history.get(m, (0, None))[1] for m in months],
-        "ranking_size": campaign.ranking_size,
-        "streak": row.streak,
-    }
+STREAK_KINDS = ("replace_manager", "replace_company")
 
 
-def _evidence_township(campaign: Campaign, month: str, row: TownshipMonth, n: int) -> dict:
-    months = [rules.shift_month(month, -i) for i in range(n - 1, -1, -1)]
-    history = {
-        m: (count, last, rise)
-        for m, count, last, rise in TownshipMonth.objects.filter(
-            campaign=campaign, township_id=row.township_id, month__in=months
-        ).values_list("month", "count", "last_year_count", "rise")
-    }
-    return {
-        "months": months,
-        "counts": [history.get(m, (0, 0, 0))[0] for m in months],
-        "last_year_counts": [history.get(m, (0, 0, 0))[1] for m in months],
-        "rises": [history.get(m, (0, 0, 0))[2] for m in months],
-        "measure": campaign.yoy_measure,
-    }
+def _history(model, key: str, ids: set[int], campaign: Campaign, months: list[str], fields: tuple) -> dict:
+    """(id, month) → the stored figures of those months, for every id at once."""
+    rows = model.objects.filter(campaign=campaign, month__in=months, **{f"{key}__in": ids})
+    return {(pk, m): tuple(values) for pk, m, *values in rows.values_list(key, "month", *fields)}
 
 
-def _target_and_evidence(campaign: Campaign, month: str, kind: str, row) -> tuple[Target, str, dict]:
-    if kind in ("replace_manager", "replace_company"):
-        n = campaign.streak_replace_manager if kind == "replace_manager" else campaign.streak_replace_company
-        rule = RULE_NAMES[kind].format(n=n, size=campaign.ranking_size)
-        evidence = {"rule": rule, **_evidence_streak(campaign, month, row, n)}
-        project, manager = row.project, row.manager
-        company = row.company
-        if kind == "replace_manager" and manager is not None:
-            return Target.manager(manager, project), rule, evidence
-        return Target.project(project, company=company, manager=manager), rule, evidence
-    n = {
+def _last_months(month: str, n: int) -> list[str]:
+    return [rules.shift_month(month, -i) for i in range(n - 1, -1, -1)]
+
+
+def _proposals(campaign: Campaign, month: str, found: list[tuple]) -> list[Proposal]:
+    """The actions the rules found, each with the months of evidence behind it. The targets'
+    projects, managers, companies and townships and the evidence's earlier months are read in
+    one query each, not per action: a province month can find a thousand townships up."""
+    streaks = [(kind, row) for kind, row in found if kind in STREAK_KINDS]
+    townships = [(kind, row) for kind, row in found if kind not in STREAK_KINDS]
+    size = campaign.ranking_size
+    n_by_kind = {
+        "replace_manager": campaign.streak_replace_manager,
+        "replace_company": campaign.streak_replace_company,
         "public_commitment": campaign.yoy_commitment_months,
         "concentrated_talk": campaign.yoy_talk_months,
-    }.get(kind, 1)
-    rule = RULE_NAMES[kind].format(n=n)
-    return Target.township(row.township), rule, {"rule": rule, **_evidence_township(campaign, month, row, n)}
+    }
+    longest = max([1, *(n_by_kind.get(kind, 1) for kind, _row in found)])
+    months = _last_months(month, longest)
+    ranking = _history(
+        MonthlyRanking, "project_id", {r.project_id for _k, r in streaks}, campaign, months, ("count", "rank")
+    )
+    yoy = _history(
+        TownshipMonth,
+        "township_id",
+        {r.township_id for _k, r in townships},
+        campaign,
+        months,
+        ("count", "last_year_count", "rise"),
+    )
+    projects = Project.objects.in_bulk({r.project_id for _k, r in streaks})
+    managers = Manager.objects.select_related("company").in_bulk({r.manager_id for _k, r in streaks} - {None})
+    companies = Company.objects.in_bulk({r.company_id for _k, r in streaks} - {None})
+    regions = Region.objects.in_bulk({r.township_id for _k, r in townships})
+    proposals = []
+    for kind, row in streaks:
+        n = n_by_kind[kind]
+        rule = RULE_NAMES[kind].format(n=n, size=size)
+        shown = _last_months(month, n)
+        history = [ranking.get((row.project_id, m), (0, None)) for m in shown]
+        evidence = {
+            "rule": rule,
+            "months": shown,
+            "counts": [count for count, _rank in history],
+            "ranks": [rank for _count, rank in history],
+            "ranking_size": size,
+            "streak": row.streak,
+        }
+        project, manager = projects[row.project_id], managers.get(row.manager_id)
+        if kind == "replace_manager" and manager is not None:
+            target = Target.manager(manager, project)
+        else:
+            target = Target.project(project, company=companies.get(row.company_id), manager=manager)
+        proposals.append(Proposal(kind, target, rule, evidence))
+    for kind, row in townships:
+        n = n_by_kind.get(kind, 1)
+        rule = RULE_NAMES[kind].format(n=n)
+        shown = _last_months(month, n)
+        history = [yoy.get((row.township_id, m), (0, 0, 0)) for m in shown]
+        evidence = {
+            "rule": rule,
+            "months": shown,
+            "counts": [h[0] for h in history],
+            "last_year_counts": [h[1] for h in history],
+            "rises": [h[2] for h in history],
+            "measure": campaign.yoy_measure,
+        }
+        proposals.append(Proposal(kind, Target.township(regions[row.township_id]), rule, evidence))
+    return proposals
 
 
-def _propose_all(campaign: Campaign, month: str, proposals: Iterable[tuple]) -> None:
+def _propose_all(campaign: Campaign, month: str, found: list[tuple]) -> None:
     """Propose what the rules found, and withdraw this month's proposals the data no longer supports."""
     start = campaign_start_month(campaign)
     kept: set[tuple[str, str, int]] = set()
     if start is None or month >= start:
-        for kind, row in proposals:
-            target, rule, evidence = _target_and_evidence(campaign, month, kind, row)
-            propose(campaign, kind, target, month, rule, evidence)
-            kept.add((kind, target.type, target.id))
+        proposals = _proposals(campaign, month, found)
+        propose_all(campaign, month, proposals)
+        kept = {p.key for p in proposals}
     stale = Action.objects.filter(
         campaign=campaign, period=month, kind__in=KINDS, status=Action.Status.PROPOSED
     ).values_list("pk", "kind", "target_type", "target_id")

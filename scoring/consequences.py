@@ -1,6 +1,6 @@
 """What a computed quarter proposes to the action register (SPEC.md "Consequences are records").
 
-Every proposal goes through campaigns.actions.propose, which is idempotent and never
+Every proposal goes through campaigns.actions.propose_all, which is idempotent and never
 touches an action the task force already confirmed, waived or completed. The objects
 the targets need are loaded once, in bulk, for every proposal of the quarter.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from campaigns.actions import Target, propose
+from campaigns.actions import Proposal, Target, propose_all
 from campaigns.models import Action, Campaign
 from orgs.models import Company, Department, Manager, Project
 
@@ -54,7 +54,8 @@ class Proposer:
             outcome,
             params,
         )
-        self.proposed: set[tuple] = set()
+        self.proposals: list[Proposal] = []
+        self.scored = sum(1 for s in outcome.scored.values() if s.cents is not None)
         self.black = set(outcome.lists.black)
         self.black_companies = {b.company_id: b for b in outcome.blacklisted}
         self.needs_fee = {
@@ -73,10 +74,10 @@ class Proposer:
         self.managers = Manager.objects.in_bulk({figures.projects[p].manager_id for p in self.black} - {None})
 
     def add(self, kind: str, target: Target, facts: dict) -> None:
-        propose(self.campaign, kind, target, str(self.quarter), RULE_TEXT[kind], facts)
-        self.proposed.add((kind, target.type, target.id))
+        self.proposals.append(Proposal(kind, target, RULE_TEXT[kind], facts))
 
-    def propose_all(self) -> set[tuple]:
+    def propose_all(self, user=None) -> set[tuple]:
+        """Propose every consequence of the quarter in one bulk write; returns their keys."""
         for pid in sorted(self.black):
             self.black_listed(pid)
         for pid in sorted(self.needs_fee):
@@ -84,20 +85,20 @@ class Proposer:
         for cid in sorted(self.black_companies):
             self.company_blacklist(cid)
         self.statements()
-        return self.proposed
+        propose_all(self.campaign, str(self.quarter), self.proposals, user)
+        return {p.key for p in self.proposals}
 
     def black_listed(self, pid: int) -> None:
         """Seed 000: "列入“黑榜项目”的更换项目经理，进行媒体曝光；2 次列入“黑榜项目”的，启动更换物业企业程序。"""
         row, outcome = self.figures.projects[pid], self.outcome
         project, company = self.projects[pid], self.companies.get(row.company_id)
         quarters = [*self.figures.black_before.get(pid, []), str(self.quarter)]
-        scored = sum(1 for s in outcome.scored.values() if s.cents is not None)
         facts = evidence(
             self.quarter,
             list="black",
             score=outcome.scored[pid].score,
             rank=outcome.ranks[pid],
-            of=scored,
+            of=self.scored,
             black_quarters=quarters,
             list_rule=outcome.lists.rule_text,
         )

@@ -174,7 +174,7 @@ def compute_quarter(campaign: Campaign, quarter_text: str, user=None) -> ScoreRu
             campaign=campaign, quarter=str(quarter), defaults={"params": params, "computed_by": user}
         )
         _write(run, quarter, figures, outcome)
-        proposed = Proposer(campaign, quarter, figures, outcome, params).propose_all()
+        proposed = Proposer(campaign, quarter, figures, outcome, params).propose_all(user)
         _drop_stale_proposals(campaign, quarter, proposed)
         run.summary = _summary(figures, outcome, len(proposed))
         run.save(update_fields=["summary"])
