@@ -233,8 +233,9 @@ def remind_due(today: date) -> int:
 def add_case(campaign: Campaign, user: User, data: dict, photo: UploadedFile | None) -> TypicalCase:
     """A township records a typical case of its own; the photo passes the evidence checks (images only)."""
     township = township_of(user)
-    project = Project.objects.filter(pk=data.get("project") or 0, township=township).first()
-    company = project.company if project else Company.objects.filter(pk=data.get("company") or 0).first()
+    if not Campaign.objects.visible_to(user).filter(pk=campaign.pk).exists():
+        raise WorkflowError("该整治行动不在本账号的范围内，不能登记案例。")
+    project, company = _case_subjects(user, township, data)
     case = TypicalCase(
         campaign=campaign,
         township=township,
@@ -255,6 +256,27 @@ def add_case(campaign: Campaign, user: User, data: dict, photo: UploadedFile | N
         case.photo_type = content_type
     case.save()
     return case
+
+
+def _case_subjects(user: User, township: Region, data: dict) -> tuple[Project | None, Company | None]:
+    """The project (and so its company) or the company a case names, only from the township's own scope.
+
+    The form offers only visible projects, but the service is also called by the demo, imports and tests:
+    a foreign id is refused here, in words, rather than silently dropped or pinned on another township.
+    """
+    if data.get("project"):
+        project = (
+            Project.objects.filter(pk=data["project"], township=township).select_related("company").first()
+        )
+        if project is None:
+            raise WorkflowError("所选项目不在本镇（街道）辖区内，不能登记为本镇的典型案例。")
+        return project, project.company
+    if data.get("company"):
+        company = Company.objects.visible_to(user).filter(pk=data["company"]).first()
+        if company is None:
+            raise WorkflowError("所选物业企业未在本镇（街道）服务项目，不能登记为本镇的典型案例。")
+        return None, company
+    return None, None
 
 
 def set_published(case: TypicalCase, user: User, published: bool) -> None:

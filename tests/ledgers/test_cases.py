@@ -44,8 +44,8 @@ def test_photo_is_reencoded_and_served_only_in_scope_until_published(
 
 
 def test_township_cannot_attach_another_townships_project(campaign, township_a, project_b):
-    case = service.add_case(campaign, township_a, {**CASE, "project": project_b.pk}, None)
-    assert case.project is None
+    with pytest.raises(WorkflowError, match="不在本镇"):
+        service.add_case(campaign, township_a, {**CASE, "project": project_b.pk}, None)
 
 
 def test_public_list_takes_few_queries(

@@ -255,3 +255,39 @@ def test_township_form_opens_on_a_missed_month_first(campaign, township_a):
     campaign.issued_on = date(2026, 12, 1)
     campaign.save()
     assert service.month_to_fill(campaign, township_a.region, date(2026, 12, 2)) == "2026-12"
+
+
+CASE = {"kind": "negative", "title": "擅自收费", "happened": "擅自提高停车费", "done": "责令退还"}
+
+
+def test_a_case_cannot_name_a_company_that_does_not_serve_the_township(
+    campaign, township_a, project_a, project_y, company_y_org
+):
+    """Company Y serves only township B: the service refuses it for township A, whatever the caller sends."""
+    with pytest.raises(WorkflowError, match="物业企业未在本镇"):
+        service.add_case(campaign, township_a, {**CASE, "company": company_y_org.pk}, None)
+    assert not TypicalCase.objects.exists()
+
+
+def test_a_case_may_name_a_company_serving_the_township(campaign, township_a, project_a, company_x_org):
+    case = service.add_case(campaign, township_a, {**CASE, "company": company_x_org.pk}, None)
+    assert (case.company, case.project, case.township) == (company_x_org, None, project_a.township)
+
+
+def test_a_case_on_a_project_takes_that_projects_company_not_the_one_posted(
+    campaign, township_a, project_a, company_y_org
+):
+    case = service.add_case(
+        campaign, township_a, {**CASE, "project": project_a.pk, "company": company_y_org.pk}, None
+    )
+    assert (case.project, case.company) == (project_a, project_a.company)
+
+
+def test_a_case_cannot_be_filed_under_a_campaign_outside_the_township(campaign, township_a, county):
+    from campaigns.models import Campaign
+    from orgs.models import Region
+
+    elsewhere = Region.objects.create(name="外县", level=Region.Level.DISTRICT, parent=county.parent)
+    foreign = Campaign.objects.create(title="外县行动", slug="waixian", jurisdiction=elsewhere)
+    with pytest.raises(WorkflowError, match="不在本账号的范围内"):
+        service.add_case(foreign, township_a, CASE, None)
