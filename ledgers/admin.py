@@ -4,6 +4,7 @@ can look (audit) but never edit or delete past it."""
 from django.contrib import admin
 
 from .models import (
+    AuditRecord,
     Bulletin,
     Evidence,
     LedgerEvent,
@@ -61,6 +62,16 @@ class LedgerEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "item", "actor", "move", "from_status", "to_status"]
     list_filter = ["move"]
     list_select_related = ["item", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdmin):
+    """Rows the database triggers wrote when a case, an action or a score was changed or deleted."""
+
+    list_display = ["at", "table_name", "row_id", "op", "db_user", "txid"]
+    list_filter = ["table_name", "op"]
+    search_fields = ["=row_id"]
     show_full_result_count = False
 
 

@@ -7,7 +7,15 @@ class LedgersConfig(AppConfig):
     verbose_name = "整治台账"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
         from orgs.context_processors import register_nav
+
+        from . import audit
+
+        connection_created.connect(audit.register_sqlite_function, dispatch_uid="audit_sqlite_function")
+        post_migrate.connect(audit.reinstall_after_migrate, sender=self, dispatch_uid="audit_triggers")
         from orgs.home import register_panel
 
         from .report_panels import reporting_panel

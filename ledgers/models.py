@@ -341,6 +341,7 @@ class RectificationPlan(models.Model):
         return f"{self.item} → {self.new_deadline}"
 
 
+from .audit import AuditRecord  # noqa: E402  (the audit triggers' table lives with its triggers)
 from .reporting_models import (  # noqa: E402  (reporting models live in their own module)
     Bulletin,
     MonthlyReport,
@@ -349,6 +350,7 @@ from .reporting_models import (  # noqa: E402  (reporting models live in their o
 )
 
 __all__ = [
+    "AuditRecord",
     "Bulletin",
     "Evidence",
     "LedgerEvent",
