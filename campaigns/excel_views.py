@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from ledgers import excel, tasks
 from ledgers.models import LedgerItem
 from orgs.models import Job, Region
+from orgs.outbox import enqueue
 
 from .models import Category
 from .views import campaign_for, may_exchange_ledger
@@ -101,7 +102,7 @@ def ledger_export(request: HttpRequest, slug: str) -> HttpResponse:
                 "one_sheet": data["one_sheet"],
             },
         )
-        tasks.export_ledger.delay(job.pk)
+        enqueue(tasks.export_ledger, job.pk, job=job)
         job.refresh_from_db()
         return render(request, "ledgers/export.html", {"campaign": campaign, "form": form, "job": job})
     return render(request, "ledgers/export.html", {"campaign": campaign, "form": form})
@@ -140,7 +141,7 @@ def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
             # Planning reads the ledger row by row: a job, so a 100,000-row file does not time out.
             job.params["stage"] = "previewing"
             job.save(update_fields=["params"])
-            tasks.preview_ledger_import.delay(job.pk)
+            enqueue(tasks.preview_ledger_import, job.pk, job=job)
             return redirect("campaigns:ledger_import_preview", slug=campaign.slug, pk=job.pk)
     return render(request, "ledgers/import.html", {"campaign": campaign, "form": form})
 
@@ -155,7 +156,7 @@ def ledger_import_preview(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     if request.method == "POST" and previewed and job.status == Job.Status.QUEUED:
         job.params["stage"] = "applying"
         job.save(update_fields=["params"])
-        tasks.import_ledger.delay(job.pk)
+        enqueue(tasks.import_ledger, job.pk, job=job)
         job.refresh_from_db()
         messages.info(request, _("已开始导入。"))
     preview = job.result.get("preview", {})

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from config.uploads import content_disposition
-from orgs.models import Region
+from orgs.models import OutboxMessage, Region
+from orgs.outbox import BROKER_DOWN, enqueue
 
 from . import excel, pages, rules, tasks, workflow
 from .models import MonthlyRun
@@ -96,8 +97,10 @@ def compute(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("complaints:ranking")
-    tasks.compute_month.delay(campaign.pk, month)
-    messages.success(request, f"已提交 {month} 的计算，完成后本页显示结果")
+    if enqueue(tasks.compute_month, campaign.pk, month).status == OutboxMessage.Status.SENT:
+        messages.success(request, f"已提交 {month} 的计算，完成后本页显示结果")
+    else:
+        messages.warning(request, f"{month} 的计算{BROKER_DOWN}")
     return redirect(f"{reverse('complaints:ranking')}?campaign={campaign.slug}&month={month}")
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from orgs import jobs
+from orgs.taskpolicy import RETRY, once_per_slot
 
 from . import monthly, rules
 from .excel import FileFormatError
@@ -14,7 +15,7 @@ from .importing import run_import, summary_text
 from .models import ImportBatch
 
 
-@shared_task
+@shared_task(**RETRY)
 def import_complaints(batch_id: int) -> None:
     batch = ImportBatch.objects.select_related("job", "created_by").get(pk=batch_id)
     job = batch.job
@@ -41,12 +42,13 @@ def import_complaints(batch_id: int) -> None:
         jobs.finish(job, result={"batch": batch.pk}, row_errors=refused[:500], message=summary_text(batch))
 
 
-@shared_task(expires=6 * 3600)
+@shared_task(expires=6 * 3600, **RETRY)
 def compute_month(campaign_id: int, month: str) -> None:
     monthly.compute_month(Campaign.objects.get(pk=campaign_id), month)
 
 
-@shared_task(expires=20 * 3600)
+@shared_task(expires=20 * 3600, **RETRY)
+@once_per_slot
 def compute_previous_month() -> None:
     """Beat, on the 1st: the month before, for every active campaign."""
     month = rules.shift_month(rules.month_key(timezone.localdate()), -1)

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from orgs.models import Project
+from orgs.outbox import enqueue
 
 from . import pages, tasks, workflow
 from .filters import ComplaintFilter
@@ -80,7 +80,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if earlier is not None:
             when = timezone.localtime(earlier.created_at)
             messages.info(request, f"该文件已于 {when:%Y年%-m月%-d日 %H:%M} 导入过，重复导入不会新增诉求")
-        transaction.on_commit(lambda: tasks.import_complaints.delay(batch.pk))
+        enqueue(tasks.import_complaints, batch.pk, job=batch.job)
         return redirect(f"{request.path}?batch={batch.pk}")
     batches = ImportBatch.objects.visible_to(request.user).select_related("created_by", "job")
     current = (

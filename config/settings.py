@@ -227,6 +227,16 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A page that queues work must not hang when Redis is gone: fail fast, the outbox keeps it.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        # A task whose worker was killed outright (not a pool child: that is requeued at once) is
+        # delivered again after this long; longer than the longest task, or it would run twice.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
 else:
     # A broker on the file system: the embedded default needs no server, and the
     # worker and beat started by `make run` really run the scheduled jobs.
@@ -244,13 +254,27 @@ else:
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks are written to be run again (orgs/taskpolicy.py): acknowledged when done, requeued when a
+# worker dies, so a killed worker loses nothing.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Publishing from a request: a couple of quick tries, then orgs.outbox keeps the message for the relay.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# The worker waits for the broker at start and after losing it, however long it is gone.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Scheduled jobs; each expires so that missed runs do not pile up.
+# Scheduled jobs; each expires so that missed runs do not pile up. The daily, monthly and quarterly
+# ones claim their slot in the database (orgs.taskpolicy.once_per_slot), so a second beat is harmless.
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["orgs-daily-digest"] = {
     "task": "orgs.tasks.send_daily_digest",
@@ -273,6 +297,12 @@ CELERY_BEAT_SCHEDULE["complaints-previous-month"] = {
     "task": "complaints.tasks.compute_previous_month",
     "schedule": crontab(day_of_month=1, hour=2, minute=0),
     "options": {"expires": 20 * 3600},
+}
+# Work that requests asked for while the broker was down (orgs.outbox): sent once it is back.
+CELERY_BEAT_SCHEDULE["orgs-relay-outbox"] = {
+    "task": "orgs.tasks.relay_outbox",
+    "schedule": 30.0,
+    "options": {"expires": 25},
 }
 # Daily overdue scan and 3-day deadline reminders, before the 7:30 digest e-mails them.
 CELERY_BEAT_SCHEDULE["ledgers-daily-reminders"] = {

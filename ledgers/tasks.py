@@ -4,9 +4,10 @@ from celery import shared_task
 
 from orgs import jobs
 from orgs.models import Job
+from orgs.taskpolicy import RETRY, at_most_once_job, once_per_slot
 
 
-@shared_task(acks_late=True)
+@shared_task(**RETRY)
 def export_ledger(job_id: int) -> None:
     from .excel import run_export_job
 
@@ -18,7 +19,7 @@ def export_ledger(job_id: int) -> None:
         raise
 
 
-@shared_task(acks_late=True)
+@shared_task(**RETRY)
 def preview_ledger_import(job_id: int) -> None:
     from .excel import run_preview_job
 
@@ -30,7 +31,8 @@ def preview_ledger_import(job_id: int) -> None:
         raise
 
 
-@shared_task(acks_late=True)
+@shared_task
+@at_most_once_job
 def import_ledger(job_id: int) -> None:
     from .excel import run_import_job
 
@@ -42,7 +44,8 @@ def import_ledger(job_id: int) -> None:
         raise
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task(**RETRY)
+@once_per_slot
 def daily_reminders() -> dict:
     """Every morning: overdue items and items due in 3 days, into each responsible person's inbox."""
     from django.utils import timezone
@@ -52,7 +55,8 @@ def daily_reminders() -> dict:
     return send_reminders(timezone.localdate()).as_dict()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task(**RETRY)
+@once_per_slot
 def monthly_report_reminders() -> int:
     """Every morning: townships whose monthly report is due in 3 days and not yet submitted."""
     from django.utils import timezone

@@ -457,3 +457,54 @@ class Notification(models.Model):
     @property
     def kind_style(self) -> str:
         return self.KIND_STYLES.get(self.kind, "secondary")
+
+
+class OutboxMessage(models.Model):
+    """A task asked for by a request, kept in the database until the broker has taken it (orgs.outbox).
+
+    Written in the request's transaction, so work asked for while Redis is down is not lost: the
+    relay sends what is still waiting once the broker is back.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("待发送")
+        SENT = "sent", _("已发送")
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    job = models.ForeignKey(Job, models.CASCADE, null=True, blank=True, related_name="outbox")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.WAITING)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待发任务")
+        verbose_name_plural = _("待发任务")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task}{self.args}（{self.get_status_display()}）"
+
+
+class ScheduledSlot(models.Model):
+    """One scheduled task's run for one slot (a local date): the row that makes a slot run once.
+
+    Beat may fire twice (two beats, a restart replaying a missed slot); the second run finds the
+    slot claimed and does nothing (orgs.schedule.once_per_slot).
+    """
+
+    task = models.CharField(_("任务"), max_length=200)
+    slot = models.CharField(_("时段"), max_length=32)
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务时段")
+        verbose_name_plural = _("定时任务时段")
+        constraints = [models.UniqueConstraint(fields=["task", "slot"], name="scheduled_slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.slot}"

@@ -38,11 +38,12 @@ def confirm_import(user: User, preview: Job) -> Job:
 
 
 def _queue(user: User, params: dict) -> Job:
+    from .outbox import enqueue
     from .tasks import run_roster_import
 
     title = f"导入项目台账{'（预览）' if params['dry_run'] else ''}：{params['filename']}"
     job = Job.objects.create(kind=KIND, title=title[:200], params=params, created_by=user)
-    run_roster_import.delay(job.pk)
+    enqueue(run_roster_import, job.pk, job=job)
     return job
 
 

@@ -6,12 +6,13 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from orgs import jobs
 from orgs.models import Job
+from orgs.taskpolicy import RETRY, once_per_slot
 
 from .periods import Quarter
 from .quarterly import ScoringError, compute_quarter
 
 
-@shared_task
+@shared_task(**RETRY)
 def compute_quarter_job(job_id: int) -> None:
     """The page's 计算 button: compute one quarter, recording progress and the outcome on the Job row."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
@@ -31,7 +32,8 @@ def compute_quarter_job(job_id: int) -> None:
     )
 
 
-@shared_task
+@shared_task(**RETRY)
+@once_per_slot
 def compute_last_quarter() -> list[str]:
     """Beat job on the 1st of January, April, July and October: the quarter just ended, every active campaign.
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from config.uploads import content_disposition
 from orgs.models import Job
+from orgs.outbox import enqueue
 from orgs.views import paginate
 
 from . import excel, tasks
@@ -268,7 +269,7 @@ def compute(request: HttpRequest) -> HttpResponse:
     )
     # A province-sized quarter takes tens of seconds: the worker runs it, the list page polls the job.
     # Views run in autocommit (no ATOMIC_REQUESTS), so the job row is committed before it is queued.
-    tasks.compute_quarter_job.delay(job.pk)
+    enqueue(tasks.compute_quarter_job, job.pk, job=job)
     job.refresh_from_db()
     if job.status == Job.Status.FAILED:
         messages.error(request, job.message)
