@@ -30,12 +30,6 @@ RULE_NAMES = {
     "public_commitment": "沂水方案 三(六)：连续 {n} 个月同比上升最高的乡镇（街道）党（工）委书记公开承诺",
     "concentrated_talk": "沂水方案 三(六)：连续 {n} 个月同比上升的镇街由县专班组织集中谈话",
 }
-ID_CHUNK = 5000
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), ID_CHUNK):
-        yield ids[start : start + ID_CHUNK]
 
 
 def campaign_complaints(campaign: Campaign):
@@ -99,10 +93,10 @@ def _counts_by_month(queryset, key: str, months: Iterable[str]) -> dict[str, dic
         window |= Q(
             received_at__gte=rules.month_bounds(first)[0], received_at__lt=rules.month_bounds(last)[1]
         )
-    per_month = {}
+    per_month = {}  # counting a column of the covering index keeps the scan index-only
     for i, month in enumerate(months):
         start, end = rules.month_bounds(month)
-        per_month[f"m{i}"] = Count("id", filter=Q(received_at__gte=start, received_at__lt=end))
+        per_month[f"m{i}"] = Count("received_at", filter=Q(received_at__gte=start, received_at__lt=end))
     found: dict[str, dict[int, int]] = {m: {} for m in months}
     if not months:
         return found
@@ -116,20 +110,43 @@ def _counts_by_month(queryset, key: str, months: Iterable[str]) -> dict[str, dic
     return found
 
 
+def _stored_townships(campaign: Campaign, months: set[str]) -> dict[str, dict[int, int]]:
+    """month → {township → complaints} as stored by the months' runs, for those months that have one."""
+    stored: dict[str, dict[int, int]] = {
+        m: {}
+        for m in MonthlyRun.objects.filter(campaign=campaign, month__in=months).values_list(
+            "month", flat=True
+        )
+    }
+    rows = TownshipMonth.objects.filter(campaign=campaign, month__in=list(stored), count__gt=0)
+    for month, township_id, count in rows.values_list("month", "township_id", "count"):
+        stored[month][township_id] = count
+    return stored
+
+
 class MonthCounts:
     """The counts a compute_month call needs, gathered once: per project for the months it
-    computes, per township for those months, the same months last year and both years to date."""
+    computes, per township for those months, the same months last year and both years to date.
+
+    The months it computes are counted from the complaints. The other months (the year to date,
+    last year) are read from their stored township rows: recounting ten to twenty months of a
+    province (4 of its 5 million complaints) took longer than the whole month's work may. A
+    month without stored rows is counted. A late import into a past month reaches the later
+    months' year-to-date when that month is recomputed, which recomputes every later month too.
+    """
 
     def __init__(self, campaign: Campaign, months: list[str]):
         complaints = campaign_complaints(campaign)
-        township_months: set[str] = set()
+        needed: set[str] = set()
         for month in months:
             year_start = f"{month[:4]}-01"
             for i in range(int(month[5:7])):
-                township_months.add(rules.shift_month(year_start, i))
-                township_months.add(rules.shift_month(year_start, i - 12))
+                needed.add(rules.shift_month(year_start, i))
+                needed.add(rules.shift_month(year_start, i - 12))
+        self._townships = _stored_townships(campaign, needed - set(months))
+        counted = needed - set(self._townships)
         self._projects = _counts_by_month(complaints.filter(project__isnull=False), "project_id", months)
-        self._townships = _counts_by_month(complaints, "township_id", township_months)
+        self._townships.update(_counts_by_month(complaints, "township_id", counted))
 
     def projects(self, month: str) -> dict[int, int]:
         return self._projects[month]
@@ -197,30 +214,30 @@ def _run_fields(
 # --- projects ----------------------------------------------------------------------------
 
 
-def _serving(project_ids: list[int], on: date) -> dict[int, tuple[int | None, int | None]]:
-    """project → (company, manager) serving it on a day, from the dated assignments, in bulk."""
-    serving: dict[int, tuple[int | None, int | None]] = {}
-    for ids in _chunks(project_ids):
-        spells = (
-            ProjectAssignment.objects.filter(project_id__in=ids, start__lte=on)
-            .exclude(end__lt=on)
-            .order_by("project_id", "-start")
-            .values_list("project_id", "company_id", "manager_id")
+def _serving(campaign: Campaign, on: date) -> dict[int, tuple[int | None, int | None]]:
+    """project → (company, manager) serving it on a day, from the dated assignments, for the
+    whole jurisdiction in one query: nearly every project of a province is ranked, and lists
+    of ids cost more to send than the rows they select."""
+    spells = (
+        ProjectAssignment.objects.filter(
+            project__region_path__startswith=campaign.jurisdiction.path, start__lte=on
         )
-        for project_id, company_id, manager_id in spells:
-            serving.setdefault(project_id, (company_id, manager_id))
+        .exclude(end__lt=on)
+        .order_by("project_id", "-start")
+        .values_list("project_id", "company_id", "manager_id")
+    )
+    serving: dict[int, tuple[int | None, int | None]] = {}
+    for project_id, company_id, manager_id in spells:
+        serving.setdefault(project_id, (company_id, manager_id))
     return serving
 
 
-def _projects(ids: list[int]) -> dict[int, tuple[int, str, int | None, int | None]]:
-    """project → (township, region path, company, manager), as plain values."""
-    found: dict[int, tuple[int, str, int | None, int | None]] = {}
-    for chunk in _chunks(ids):
-        for pk, *values in Project.objects.filter(pk__in=chunk).values_list(
-            "pk", "township_id", "region_path", "company_id", "manager_id"
-        ):
-            found[pk] = tuple(values)
-    return found
+def _projects(campaign: Campaign) -> dict[int, tuple[int, str, int | None, int | None]]:
+    """project → (township, region path, company, manager) for the jurisdiction, as plain values."""
+    rows = Project.objects.filter(region_path__startswith=campaign.jurisdiction.path).values_list(
+        "pk", "township_id", "region_path", "company_id", "manager_id"
+    )
+    return {pk: tuple(values) for pk, *values in rows}
 
 
 _RANKING_COLUMNS = (
@@ -256,8 +273,7 @@ def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[t
     last_month = MonthlyRanking.objects.filter(campaign=campaign, month=rules.shift_month(month, -1))
     for project_id, streak, count in last_month.values_list("project_id", "streak", "count"):
         previous[project_id], previous_counts[project_id] = streak, count
-    ids = [r.project_id for r in ranked]
-    projects, serving = _projects(ids), _serving(ids, rules.last_day(month))
+    projects, serving = _projects(campaign), _serving(campaign, rules.last_day(month))
     rows, proposals = [], []
     for r in ranked:
         township_id, region_path, project_company, project_manager = projects[r.project_id]
