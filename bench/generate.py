@@ -122,10 +122,10 @@ class Copier:
         self.count = 0
         quoted = ", ".join(f'"{c}"' for c in columns)
         if _postgres():
-            self._cm = cursor.copy(f"COPY {table} ({quoted}) FROM STDIN")
+            self._cm = cursor.copy(f"COPY {table} ({quoted}) FROM STDIN")  # nosec B608  # table and columns are the generator's own names
             self.copy = self._cm.__enter__()
         else:
-            self.insert = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"
+            self.insert = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"  # nosec B608  # own names; values bound
 
     def add(self, *values) -> None:
         if _postgres():
@@ -152,7 +152,7 @@ class Copier:
 
 
 def _next_id(cursor, table: str) -> int:
-    cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
+    cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")  # nosec B608  # table: a model's own name
     return cursor.fetchone()[0]
 
 
@@ -160,7 +160,7 @@ def _reset_sequence(cursor, table: str) -> None:
     if not _postgres():
         return  # SQLite's AUTOINCREMENT follows the largest id inserted
     cursor.execute(
-        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"  # nosec B608  # own table name
     )
 
 

@@ -129,9 +129,9 @@ def clean_up() -> None:
             # Fresh statistics first: planned on the pre-import estimate ("no IM tickets"), the deletes
             # below became a nested loop over a million rows that ran for many minutes.
             cursor.execute("ANALYZE complaints_complaint")
-        cursor.execute(f"DELETE FROM complaints_matchcandidate WHERE complaint_id IN ({_IMPORTED})")
-        cursor.execute(f"DELETE FROM complaints_complaintchange WHERE complaint_id IN ({_IMPORTED})")
-        cursor.execute(f"DELETE FROM complaints_complaint WHERE id IN ({_IMPORTED})")
+        cursor.execute(f"DELETE FROM complaints_matchcandidate WHERE complaint_id IN ({_IMPORTED})")  # nosec B608  # _IMPORTED is a constant
+        cursor.execute(f"DELETE FROM complaints_complaintchange WHERE complaint_id IN ({_IMPORTED})")  # nosec B608  # _IMPORTED is a constant
+        cursor.execute(f"DELETE FROM complaints_complaint WHERE id IN ({_IMPORTED})")  # nosec B608  # _IMPORTED is a constant
         cursor.execute("DELETE FROM complaints_importbatch")
         cursor.execute("DELETE FROM orgs_job WHERE kind = 'complaint_import'")
         if connection.vendor == "postgresql":

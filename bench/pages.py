@@ -141,7 +141,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     )  # fmt: skip
     for _ in range(300):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)  # nosec B310  # a fixed http URL of our own server
             return process
         except OSError:
             time.sleep(0.2)

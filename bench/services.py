@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BENCH_DIR = Path(os.environ.get("ZZT_BENCH_DIR", "/var/tmp/zzt-bench"))
+BENCH_DIR = Path(os.environ.get("ZZT_BENCH_DIR", "/var/tmp/zzt-bench"))  # nosec B108  # benchmark data kept across runs on purpose, not a temp file
 PG_PORT = int(os.environ.get("ZZT_BENCH_PG_PORT", "55432"))
 REDIS_PORT = int(os.environ.get("ZZT_BENCH_REDIS_PORT", "56379"))
 PG_SETTINGS = {

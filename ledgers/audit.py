@@ -116,7 +116,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-"""
+"""  # nosec B608  # a constant message and a table name from the model, never user input
 
 
 def _postgresql(connection: BaseDatabaseWrapper, existing: set[str]) -> list[str]:
