@@ -3,30 +3,43 @@
 Rows arrive parsed and matched (importing.py, shared with the portable path). Merging
 follows the same rules: new tickets are inserted; a stored ticket whose 办理状态/满意度
 changed, or that now matches a project confidently while it had none, is updated and the
-change recorded; everything else is left alone. One transaction for the merge.
+change recorded; everything else is left alone.
+
+The file goes in slices, each merged in its own transaction (as the portable path writes
+each chunk in one). A slice is merged on a second thread while this one parses the next:
+the merge is the database's work (the thread only waits on the socket, without the GIL),
+the parsing is Python's, so the two cores both work. The connection is shared but never at
+the same time: nothing touches it here until the slice's merge is collected.
 """
 
-from django.db import connection, transaction
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from .importing import Context, Row, tally_match
+from django.db import connection
+
+from .importing import Context, Progress, Row, tally_match
 from .models import ImportBatch, MatchState
 
+SLICE_MIN, SLICE_MAX, SLICES = 5_000, 100_000, 8
 _COLUMNS = (
     "row_no, channel, ticket, received_at, township_id, region_path, raw_project_name, address, "
     "category, content, status, satisfaction, project_id, match_state, match_method, match_score"
 )
+_TYPES = (
+    "int4", "text", "text", "timestamptz", "int8", "text", "text", "text",
+    "text", "text", "text", "text", "int8", "text", "text", "float8",
+)  # fmt: skip
 _CREATE = """
 DROP TABLE IF EXISTS complaint_import;
 DROP TABLE IF EXISTS complaint_import_candidate;
 DROP TABLE IF EXISTS complaint_existing;
 CREATE TEMP TABLE complaint_import (
-    row_no integer, channel varchar(20), ticket varchar(64), received_at timestamptz,
-    township_id bigint, region_path varchar(255), raw_project_name varchar(200), address varchar(255),
-    category varchar(100), content text, status varchar(50), satisfaction varchar(50),
-    project_id bigint, match_state varchar(16), match_method varchar(16), match_score double precision
+    row_no integer, channel text, ticket text, received_at timestamptz,
+    township_id bigint, region_path text, raw_project_name text, address text,
+    category text, content text, status text, satisfaction text,
+    project_id bigint, match_state text, match_method text, match_score double precision
 );
 CREATE TEMP TABLE complaint_import_candidate (
-    channel varchar(20), ticket varchar(64), project_id bigint, score double precision, method varchar(16)
+    channel text, ticket text, project_id bigint, score double precision, method text
 );
 """
 # One join of the imported rows with the stored complaints; everything else reads its result.
@@ -98,62 +111,121 @@ ON CONFLICT (complaint_id, project_id) DO NOTHING
 
 
 class PostgresWriter:
-    def __init__(self, ctx: Context, batch: ImportBatch):
-        self.ctx, self.batch = ctx, batch
-        self.pending: dict[int, Row] = {}
-        self.copied = 0
+    """Slices of parsed rows → COPY → merge (on the merge thread); `finish` waits for the last."""
+
+    def __init__(self, ctx: Context, batch: ImportBatch, total: int, progress: Progress | None = None):
+        self.ctx, self.batch, self.total, self.progress = ctx, batch, total, progress
+        self.slice = min(max(total // SLICES, SLICE_MIN), SLICE_MAX)
+        self.rows: list[Row] = []
+        self.pending: dict[int, Row] = {}  # rows not matched yet: their final state comes from the merge
+        self.existing = self.updated = 0
+        self.matched_before: set[int] = set()
+        self.merging: Future | None = None
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="complaint-merge")
         with connection.cursor() as cursor:
             cursor.execute(_CREATE)
 
-    def copy(self, chunk: list[Row]) -> None:
-        """Stream one chunk into the temporary tables (autocommit: the page sees progress)."""
+    def add(self, chunk: list[Row]) -> None:
+        self.rows.extend(chunk)
+        if len(self.rows) >= self.slice:
+            self._send()
+
+    def finish(self) -> None:
+        """Merge what is left, wait for it, and count every row's final match state."""
+        try:
+            if self.rows:
+                self._send()
+            self._collect()
+        finally:
+            self.close()
         with connection.cursor() as cursor:
-            with cursor.copy(f"COPY complaint_import ({_COLUMNS}) FROM STDIN") as copy:
-                for r in chunk:
+            cursor.execute(
+                "DROP TABLE complaint_import; DROP TABLE complaint_import_candidate;"
+                "DROP TABLE IF EXISTS complaint_existing"
+            )
+        counts = self.ctx.counts
+        accepted = counts.total - counts.refused
+        counts.new, counts.updated, counts.unchanged = (
+            accepted - self.existing, self.updated, self.existing - self.updated,
+        )  # fmt: skip
+        for number, row in self.pending.items():
+            state = MatchState.MATCHED if number in self.matched_before else row.match_state
+            tally_match(self.ctx, row, state)
+
+    def close(self) -> None:
+        """Never leave a merge running on the connection (a file that fails half-way still waits)."""
+        if self.merging is not None:
+            self.merging.exception()  # waits; the error, if any, was raised by _collect already
+        self.thread.shutdown()
+
+    def _collect(self) -> None:
+        """Wait for the slice being merged; its counts join the import's."""
+        if self.merging is None:
+            return
+        merging, self.merging = self.merging, None
+        existing, updated, matched_before = merging.result()
+        self.existing += existing
+        self.updated += updated
+        self.matched_before |= matched_before
+        if self.progress is not None:
+            self.progress(self.ctx.counts.total, max(self.total, self.ctx.counts.total))
+
+    def _send(self) -> None:
+        """COPY the slice (here: the connection is free once the previous merge is collected), then
+        hand its merge to the merge thread and return to parsing."""
+        self._collect()
+        rows, self.rows = self.rows, []
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE complaint_import, complaint_import_candidate")
+            with cursor.copy(f"COPY complaint_import ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(_TYPES)
+                for r in rows:
                     copy.write_row((
                         r.number, r.channel, r.ticket, r.received_at, r.township_id, r.region_path,
                         r.raw_project_name, r.address, r.category, r.content, r.status, r.satisfaction,
                         r.project_id, r.match_state, r.match_method, r.match_score,
                     ))  # fmt: skip
-            with cursor.copy("COPY complaint_import_candidate FROM STDIN") as copy:
-                for r in chunk:
-                    for project_id, score, method in r.candidates:
-                        copy.write_row((r.channel, r.ticket, project_id, score, method))
-        self.copied += len(chunk)
-        for r in chunk:
+            candidates = [(r.channel, r.ticket, *c) for r in rows for c in r.candidates]
+            if candidates:
+                with cursor.copy("COPY complaint_import_candidate FROM STDIN") as copy:
+                    for candidate in candidates:
+                        copy.write_row(candidate)
+        for r in rows:
             if r.match_state == MatchState.MATCHED:
                 self.ctx.counts.matched += 1
             else:
                 r.content = ""  # only the report's fields are kept for the rows still pending
                 self.pending[r.number] = r
+        self.merging = self.thread.submit(
+            _merge, connection.connection, self.batch.pk, len(rows), bool(candidates)
+        )
 
-    @transaction.atomic
-    def merge(self) -> None:
-        params = {"batch": self.batch.pk}
-        with connection.cursor() as cursor:
-            # Fresh statistics on both sides: right after a large import autovacuum may not have
-            # analysed the complaints yet, and a plan built on "0 rows" nests loops over 100k × 100k.
-            cursor.execute("ANALYZE complaint_import")
-            cursor.execute("ANALYZE complaints_complaint")
-            cursor.execute(_EXISTING)
-            cursor.execute("ANALYZE complaint_existing")
-            cursor.execute(_COUNT)
-            existing, updated = cursor.fetchone()
-            cursor.execute(_ALREADY_MATCHED)
-            matched_before = {number for (number,) in cursor.fetchall()}
-            if updated:
-                cursor.execute(_CHANGES, params)
-                cursor.execute(_UPDATE)
-            if existing < self.copied:
-                cursor.execute(_INSERT, params)
-            if existing:
-                cursor.execute(_DROP_CANDIDATES)
+
+def _merge(raw, batch_id: int, copied: int, candidates: bool) -> tuple[int, int, set[int]]:
+    """One slice into complaints_complaint, in one transaction; runs on the merge thread with the
+    psycopg connection itself (Django's wrapper belongs to the importing thread).
+
+    Returns (stored before, of which changed, row numbers whose stored complaint was matched before)."""
+    params = {"batch": batch_id}
+    with raw.transaction(), raw.cursor() as cursor:
+        # Fresh statistics on both sides: right after a large import autovacuum may not have
+        # analysed the complaints yet, and a plan built on "0 rows" nests loops over 100k × 100k.
+        cursor.execute("ANALYZE complaint_import")
+        cursor.execute("ANALYZE complaints_complaint")
+        cursor.execute("DROP TABLE IF EXISTS complaint_existing")
+        cursor.execute(_EXISTING)
+        cursor.execute("ANALYZE complaint_existing")
+        cursor.execute(_COUNT)
+        existing, updated = cursor.fetchone()
+        cursor.execute(_ALREADY_MATCHED)
+        matched_before = {number for (number,) in cursor.fetchall()}
+        if updated:
+            cursor.execute(_CHANGES, params)
+            cursor.execute(_UPDATE)
+        if existing < copied:
+            cursor.execute(_INSERT, params)
+        if existing:
+            cursor.execute(_DROP_CANDIDATES)
+        if candidates:
             cursor.execute(_ADD_CANDIDATES)
-            cursor.execute(
-                "DROP TABLE complaint_import; DROP TABLE complaint_import_candidate; DROP TABLE complaint_existing"
-            )
-        counts = self.ctx.counts
-        accepted = counts.total - counts.refused
-        counts.new, counts.updated, counts.unchanged = accepted - existing, updated, existing - updated
-        for number, row in self.pending.items():
-            tally_match(self.ctx, row, MatchState.MATCHED if number in matched_before else row.match_state)
+    return existing, updated, matched_before

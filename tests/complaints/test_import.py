@@ -137,3 +137,50 @@ def test_a_corrupt_workbook_or_an_unknown_file_type_fails_with_a_chinese_message
     other.write_text("工单编号")
     with pytest.raises(FileFormatError, match="只支持"):
         do_import(other)
+
+
+def test_a_file_written_in_many_small_slices_is_merged_as_one(projects, export_dir, monkeypatch):
+    """Rows are written chunk by chunk (and on PostgreSQL merged slice by slice while the next is
+    read): a row's outcome never depends on which slice it fell in."""
+    import complaints.importing
+    import complaints.pg_writer
+    from complaints.models import MatchCandidate
+
+    first = [row("T1"), row("T2", status="办理中"), row("T3", name="不存在的小区")]
+    do_import(write_csv(export_dir / "first.csv", first))
+    monkeypatch.setattr(complaints.importing, "CHUNK", 2)
+    monkeypatch.setattr(complaints.pg_writer, "SLICE_MIN", 2)
+    monkeypatch.setattr(complaints.pg_writer, "SLICE_MAX", 2)
+    later = [
+        row("T1"),  # row 2: unchanged
+        row("T2", status="已办结"),  # row 3: updated
+        row("T3"),  # row 4: now matches 阳光花园
+        row("T5", name="东湖家园", township="东城街道"),  # row 5: new
+        row("T6", name="锦绣苑"),  # row 6: known only in 东城街道 → review
+        row("T5"),  # row 7: duplicate of row 5
+        row(""),  # row 8: refused
+        row("T7", name="不存在的小区"),  # row 9: unmatched
+    ]
+    batch = do_import(write_csv(export_dir / "later.csv", later))
+    counts = (
+        "total_rows",
+        "new_count",
+        "updated_count",
+        "unchanged_count",
+        "refused_count",
+        "duplicate_count",
+    )
+    assert tuple(getattr(batch, name) for name in counts) == (8, 3, 2, 1, 2, 1)
+    assert (batch.matched_count, batch.review_count, batch.unmatched_count) == (4, 1, 1)
+    t3 = Complaint.objects.get(ticket="T3")
+    assert (t3.project, t3.match_state) == (projects["a"], "matched")
+    changes = {(c.complaint.ticket, c.field, c.after) for c in ComplaintChange.objects.filter(batch=batch)}
+    assert changes == {("T2", "status", "已办结"), ("T3", "project", str(projects["a"].pk))}
+    t6 = Complaint.objects.get(ticket="T6")
+    assert t6.match_state == "review"
+    assert list(MatchCandidate.objects.filter(complaint=t6).values_list("project_id", flat=True)) == [
+        projects["y"].pk
+    ]
+    report = batch.report.read().decode("utf-8-sig")
+    assert "7,T5,重复,工单编号,工单编号在文件中重复，以第 5 行为准，本行忽略" in report
+    assert "9,T7,未匹配" in report and "6,T6,待确认" in report
