@@ -12,11 +12,12 @@ NODE_STAMP := node_modules/.installed
 DEPLOY_ENV := DJANGO_ENV=production ALLOWED_HOSTS=zhengzhitong.example.gov.cn \
 	SECRET_KEY=check-deploy-0b7e5c1d9a4f2e8b6c3a7d1f5e9b2c8a4d6f0e3b7a1c5d9f2e6b8a4c0d7f3e1b9a5
 
-.PHONY: help install run test lint check-deploy lock bench
+.PHONY: help install run test test-hard lint check-deploy lock bench
 
 help:
 	@echo "make run           install, migrate, load the demo county once, start web + Celery worker + beat"
 	@echo "make test          run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
+	@echo "make test-hard     fault and load tests: own PostgreSQL, Redis, gunicorn, Celery on 127.0.0.1 (~8 min)"
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make check-deploy  manage.py check --deploy in production mode"
 	@echo "make security-audit  bandit (medium and high) over the code, pip-audit over requirements.lock"
@@ -46,6 +47,10 @@ run: install
 # pytest exits 5 when it collected no test; that is not a failure of the code under test.
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# Starts its own servers (tests/hard/conftest.py); needs postgresql and redis-server installed.
+test-hard: install
+	$(PY) -m pytest tests/hard -m hard $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
