@@ -131,7 +131,10 @@ def _dump_sqlite(target: Path) -> tuple[dict[str, int], dict]:
         connection.connection.backup(copy)  # one consistent copy, even while others write
     counts = {}
     with sqlite3.connect(target) as copy:
-        tables = [r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        listed = copy.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        tables = [name for (name,) in listed]
         for table in sorted(tables):
             counts[table] = copy.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # nosec B608
     return counts, {"server": f"SQLite {sqlite3.sqlite_version}", "migrations": latest_migrations()}
