@@ -2,12 +2,14 @@
 
 from rest_framework import viewsets
 
+from orgs.api.conditional import ConditionalMixin
+
 from ..filters import CampaignFilter, CategoryFilter
 from ..models import Campaign, Category, SelfCheck
 from . import serializers
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CampaignSerializer
     filterset_class = CampaignFilter
     lookup_field = "slug"
@@ -20,7 +22,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CategorySerializer
     filterset_class = CategoryFilter
 
@@ -32,7 +34,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class SelfCheckViewSet(viewsets.ReadOnlyModelViewSet):
+class SelfCheckViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SelfCheckSerializer
     filterset_fields = ["project", "template"]
 

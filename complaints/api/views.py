@@ -5,13 +5,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 
+from orgs.api.conditional import ConditionalMixin
+
 from ..filters import ComplaintFilter
 from ..models import Complaint, MonthlyRanking
 from ..pages import choose_campaign, choose_month
 from . import serializers
 
 
-class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
+class ComplaintViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ComplaintSerializer
     filterset_class = ComplaintFilter
 

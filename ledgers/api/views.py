@@ -1,7 +1,8 @@
 """Ledger API: every queryset is `visible_to(request.user)`; every change goes through workflow.
 
-Errors: a role that may not make a move → 403, a stale `version` → 409, any other refused
-move → 400; the body is {"detail": "<Chinese message>"}.
+Errors: a role that may not make a move → 403, a stale `version` → 409, a stale If-Match → 412, any
+other refused move → 400; the body is {"detail": "<Chinese message>"}. Detail responses carry an ETag
+(orgs/api/conditional.py); an item's tag is its version, so If-Match and `version` are one check.
 """
 
 from django.db import transaction
@@ -13,6 +14,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from orgs.api.conditional import STALE, ConditionalMixin
 
 from .. import evidence as evidence_service
 from .. import orders, workflow
@@ -35,8 +38,11 @@ class LedgerItemApiFilter(LedgerItemFilter):
     o = None
 
 
-def refused(error: WorkflowError) -> Response:
+def refused(error: WorkflowError, if_match: bool = False) -> Response:
     code = status.HTTP_400_BAD_REQUEST
+    if isinstance(error, StaleVersion) and if_match:
+        # If-Match held when read, but another writer got the row lock first.
+        return Response({"detail": STALE}, status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(error, StaleVersion):
         code = status.HTTP_409_CONFLICT
     elif isinstance(error, NotAllowed):
@@ -55,16 +61,17 @@ def _move_view(move: str, call, description: str, attr: str = ""):
         data = serializers.MoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            item = call(item, request.user, data.validated_data)
+            item = call(item, request.user, self.with_seen_version(item, data.validated_data))
         except WorkflowError as error:
-            return refused(error)
-        return Response(self.get_serializer(item).data)
+            return refused(error, self.if_match_tags() is not None)
+        return self.tagged(item)
 
     view.__name__ = attr or move
     return action(detail=True, methods=["post"], url_path=move, url_name=move)(view)
 
 
 class LedgerItemViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -87,6 +94,17 @@ class LedgerItemViewSet(
     def get_serializer_context(self):
         return super().get_serializer_context() | {"today": timezone.localdate()}
 
+    def etag_of(self, data: dict) -> str:
+        return f'"{data["id"]}-v{data["version"]}"'
+
+    def with_seen_version(self, item: LedgerItem, data: dict) -> dict:
+        """If-Match, once get_object() has checked it, names the version read: the workflow checks it again
+        under its row lock, so a writer who passed the check a moment too late still gets no overwrite."""
+        tags = self.if_match_tags()
+        if tags is not None and "*" not in tags:
+            return {**data, "version": item.version}
+        return data
+
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -96,19 +114,19 @@ class LedgerItemViewSet(
             item = workflow.create_item(user=request.user, **data)
         except WorkflowError as error:
             return refused(error)
-        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+        return self.tagged(item, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         item = self.get_object()
         serializer = self.get_serializer(item, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.with_seen_version(item, serializer.validated_data)
         changes = {k: v for k, v in data.items() if k in workflow.ITEM_FIELDS and getattr(item, k) != v}
         try:
             item = workflow.edit(item, request.user, changes, version=data.get("version"))
         except WorkflowError as error:
-            return refused(error)
-        return Response(self.get_serializer(item).data)
+            return refused(error, self.if_match_tags() is not None)
+        return self.tagged(item)
 
     start = _move_view(
         "start",
@@ -181,7 +199,7 @@ class LedgerItemViewSet(
         return Response(serializers.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
-class LedgerEventViewSet(viewsets.ReadOnlyModelViewSet):
+class LedgerEventViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """台账记录: every change of every item the viewer may see."""
 
     serializer_class = serializers.LedgerEventSerializer
@@ -194,7 +212,7 @@ class LedgerEventViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
+class EvidenceViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.EvidenceSerializer
     filterset_fields = ["item", "kind"]
 
@@ -203,7 +221,11 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RectificationOrderViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ConditionalMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """整改通知书: issued by a township or the task force for items of one project."""
 
@@ -224,17 +246,21 @@ class RectificationOrderViewSet(
             order = orders.issue(user=request.user, **serializer.validated_data)
         except WorkflowError as error:
             return refused(error)
-        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
+        return self.tagged(order, status.HTTP_201_CREATED)
 
 
-class OrderResponseViewSet(viewsets.ReadOnlyModelViewSet):
+class OrderResponseViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """One item of an order: the company answers it, the sender accepts or returns it."""
 
     serializer_class = serializers.OrderResponseSerializer
     filterset_fields = ["order", "decision"]
 
     def get_queryset(self):
-        return OrderResponse.objects.visible_to(self.request.user).select_related("item")
+        lines = OrderResponse.objects.visible_to(self.request.user).select_related("item")
+        if self.request.method == "POST":
+            # Locked from the If-Match check to the answer: no second writer between the two.
+            lines = lines.select_for_update(of=("self",))
+        return lines
 
     @extend_schema(request=serializers.AnswerSerializer, responses=serializers.OrderResponseSerializer)
     @action(detail=True, methods=["post"])
@@ -257,4 +283,4 @@ class OrderResponseViewSet(viewsets.ReadOnlyModelViewSet):
         except WorkflowError as error:
             return refused(error)
         line.refresh_from_db()
-        return Response(self.get_serializer(line).data)
+        return self.tagged(line)

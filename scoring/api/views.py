@@ -1,7 +1,8 @@
 """API over the action register, the red/black lists and the credit ratings; every queryset is scoped."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -9,28 +10,37 @@ from rest_framework.response import Response
 
 from campaigns import actions as register
 from campaigns.models import Action
+from orgs.api.conditional import ConditionalMixin
 
 from ..filters import ActionFilter, CreditRatingFilter, ListEntryFilter
 from ..models import CreditRating, ListEntry
 from . import serializers
 
 
-class ActionViewSet(viewsets.ReadOnlyModelViewSet):
-    """`GET /api/actions/?kind=&period=&campaign=`; POST confirm / waive / complete (task force only)."""
+class ActionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """`GET /api/actions/?kind=&period=&campaign=`; POST confirm / waive / complete (task force only).
+
+    Detail responses carry an ETag; a decision sent with a stale If-Match is refused with 412.
+    """
 
     serializer_class = serializers.ActionSerializer
     filterset_class = ActionFilter
 
     def get_queryset(self):
-        return Action.objects.visible_to(self.request.user).select_related("campaign")
+        actions = Action.objects.visible_to(self.request.user).select_related("campaign")
+        if self.request.method == "POST":
+            # Locked from the If-Match and status checks to the save: two decisions never both pass.
+            actions = actions.select_for_update(of=("self",))
+        return actions
 
     def _move(self, move) -> Response:
-        action = self.get_object()
         try:
-            move(action)
+            with transaction.atomic():
+                action = self.get_object()
+                move(action)
         except register.ActionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
-        return Response(self.get_serializer(action).data, status=status.HTTP_200_OK)
+        return self.tagged(action)
 
     @extend_schema(request=None)
     @route(detail=True, methods=["post"])
@@ -48,7 +58,7 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
         return self._move(lambda a: register.complete(a, request.user, str(request.data.get("note", ""))))
 
 
-class ListEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class ListEntryViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """`GET /api/lists/?quarter=YYYY-Qn[&campaign=SLUG][&list=red|black]`."""
 
     serializer_class = serializers.ListEntrySerializer
@@ -62,7 +72,7 @@ class ListEntryViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class CreditRatingViewSet(viewsets.ReadOnlyModelViewSet):
+class CreditRatingViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     """`GET /api/credit-ratings/?quarter=YYYY-Qn[&campaign=SLUG][&level=]`."""
 
     serializer_class = serializers.CreditRatingSerializer
