@@ -38,6 +38,9 @@ def test_new_proposals_are_created_with_their_history_row(campaign, projects, ta
     assert [(h.history_type, h.history_user, h.evidence) for h in history] == [
         ("+", task_force, {"price_quality_complaints": 5})
     ]
+    # the audit row holds every value of the action, as the save() signal would have written it
+    for f in Action._meta.concrete_fields:
+        assert getattr(history[0], f.attname) == getattr(action, f.attname), f.name
 
 
 def test_a_rerun_refreshes_only_undecided_evidence_and_records_the_change(campaign, projects, task_force):
