@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from orgs.filters import StyledFilterSet
+from orgs.filters import PickFilter, StyledFilterSet
 from orgs.models import Project, Region
 
 from . import rules
@@ -29,8 +29,8 @@ class ComplaintFilter(StyledFilterSet):
     month = django_filters.CharFilter(
         label=_("月份"), method="in_month", widget=forms.TextInput(attrs={"type": "month"})
     )
-    township = django_filters.ModelChoiceFilter(label=_("镇街"), queryset=_townships)
-    project = django_filters.ModelChoiceFilter(label=_("项目"), queryset=_projects)
+    township = PickFilter(label=_("镇街"), queryset=_townships, picker="orgs:pick_township")
+    project = PickFilter(label=_("项目"), queryset=_projects, picker="orgs:pick_project")
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
     category = django_filters.CharFilter(label=_("类别"), lookup_expr="icontains")
     status = django_filters.CharFilter(label=_("办理状态"), lookup_expr="exact")

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from orgs.models import Project
@@ -20,10 +21,29 @@ from .models import Complaint, ImportBatch
 
 PAGE_SIZE = 25
 REVIEW_PAGE = 20
+# A province holds 5 million complaints: counting them all for a page number would take seconds.
+# Counting stops here; past it the page says "1万+" and the filters narrow the list.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows (one LIMITed scan); `capped` says whether more exist."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        self.capped = found > COUNT_CAP
+        return min(found, COUNT_CAP)
 
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _capped_page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return CappedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -32,7 +52,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     filterset = ComplaintFilter(request.GET, queryset=complaints, request=request)
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _capped_page(request, filterset.qs),
         "can_import": workflow.can_import(request.user),
         "can_review": workflow.can_review(request.user),
     }
@@ -114,12 +134,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .prefetch_related("candidates__project")
         .order_by("township_id", "raw_project_name", "pk")
     )
-    page = _page(request, pending, REVIEW_PAGE)
+    page = _capped_page(request, pending, REVIEW_PAGE)
     township_projects = pages.projects_by_township(request.user, {c.township_id for c in page})
     return render(
         request,
         "complaints/review.html",
-        {"page": page, "township_projects": township_projects, "total": page.paginator.count},
+        {
+            "page": page,
+            "township_projects": township_projects,
+            "total": page.paginator.count,
+            "capped": page.paginator.capped,
+        },
     )
 
 

@@ -5,13 +5,12 @@ invalid choice instead of widening anything (the base queryset is scoped as well
 """
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Category
-from orgs.filters import StyledFilterSet
+from orgs.filters import PickFilter, StyledFilterSet
 from orgs.models import Company, Department, Project, Region
 
 from .models import LedgerItem, RectificationOrder
@@ -35,24 +34,25 @@ def _scoped_categories(request):
 class LedgerItemFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索问题/措施"), method="search")
     campaign = django_filters.ModelChoiceFilter(label=_("整治行动"), queryset=_scoped(Campaign))
-    township = django_filters.ModelChoiceFilter(
-        label=_("街道/乡镇"), queryset=_scoped(Region, level=Region.Level.TOWNSHIP)
+    township = PickFilter(
+        label=_("街道/乡镇"),
+        queryset=_scoped(Region, level=Region.Level.TOWNSHIP),
+        picker="orgs:pick_township",
     )
-    community = django_filters.ModelChoiceFilter(
+    community = PickFilter(
         label=_("社区"),
         field_name="project__community",
         queryset=_scoped(Region, level=Region.Level.COMMUNITY),
+        picker="orgs:pick_community",
     )
     category = django_filters.ModelChoiceFilter(label=_("整治内容"), queryset=_scoped_categories)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=LedgerItem.Status.choices)
     overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
     escalated = django_filters.BooleanFilter(label=_("挂牌督办"), method="filter_escalated")
     source = django_filters.ChoiceFilter(label=_("来源"), choices=LedgerItem.Source.choices)
-    company = django_filters.ModelChoiceFilter(label=_("物业企业"), queryset=_scoped(Company))
-    # Thousands of projects do not fit a select: the project is passed by id (links, type-ahead).
-    project = django_filters.ModelChoiceFilter(
-        label=_("项目编号"), queryset=_scoped(Project), widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
+    # Companies, communities and projects grow with the jurisdiction: type-ahead, never a select.
+    company = PickFilter(label=_("物业企业"), queryset=_scoped(Company), picker="orgs:pick_company")
+    project = PickFilter(label=_("项目"), queryset=_scoped(Project), picker="orgs:pick_project")
     responsible_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=_scoped(Department))
     deadline = django_filters.DateFromToRangeFilter(
         label=_("完成时限（起止）"),
@@ -104,10 +104,8 @@ class LedgerItemFilter(StyledFilterSet):
 
 class OrderFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=RectificationOrder.Status.choices)
-    company = django_filters.ModelChoiceFilter(label=_("物业企业"), queryset=_scoped(Company))
-    project = django_filters.ModelChoiceFilter(
-        label=_("项目编号"), queryset=_scoped(Project), widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
+    company = PickFilter(label=_("物业企业"), queryset=_scoped(Company), picker="orgs:pick_company")
+    project = PickFilter(label=_("项目"), queryset=_scoped(Project), picker="orgs:pick_project")
 
     class Meta:
         model = RectificationOrder

@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Company, Manager, Notification, Project, Region
@@ -22,6 +24,51 @@ class StyledFilterSet(django_filters.FilterSet):
         return form
 
 
+class PickWidget(forms.Widget):
+    """A type-ahead for a choice that grows with the data (a province has 100,000 projects).
+
+    A select would render every choice on every page view; this renders one hidden input with
+    the chosen id and a search box whose matches come from a small scoped endpoint (picker.js).
+    The field keeps its scoped queryset, so a foreign id in the URL is still refused as invalid.
+    """
+
+    def __init__(self, url_name: str, attrs=None):
+        super().__init__(attrs)
+        self.url_name = url_name
+
+    def id_for_label(self, id_):
+        return f"{id_}_search" if id_ else id_
+
+    def label_of(self, value) -> str:
+        """The chosen row's name (one query by primary key, only when something is chosen)."""
+        if value in (None, "") or not str(value).isdigit():
+            return ""
+        chosen = self.choices.queryset.filter(pk=value).first()
+        return str(chosen) if chosen is not None else ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        field_id = attrs.pop("id", f"id_{name}")
+        css = attrs.pop("class", "form-control form-control-sm")
+        return format_html(
+            '<div class="picker position-relative" data-picker-url="{}">'
+            '<input type="hidden" name="{}" value="{}" id="{}">'
+            '<input type="search" class="{}" id="{}_search" value="{}" placeholder="{}" autocomplete="off"'
+            ' role="combobox" aria-expanded="false" aria-controls="{}_options">'
+            '<div class="picker-options list-group position-absolute shadow-sm" id="{}_options"'
+            ' role="listbox"></div></div>',
+            reverse(self.url_name), name, "" if value is None else value, field_id,
+            css, field_id, self.label_of(value), _("输入名称查找"), field_id, field_id,
+        )  # fmt: skip
+
+
+class PickFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter whose form field is a PickWidget fed by the named endpoint."""
+
+    def __init__(self, *args, picker: str, **kwargs):
+        super().__init__(*args, widget=PickWidget(picker), **kwargs)
+
+
 def _scoped_townships(request):
     if request is None:
         return Region.objects.none()
@@ -38,8 +85,8 @@ class ProjectFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     # Choices come from the viewer's own scope, so a foreign id in the query string is
     # rejected as invalid instead of silently widening anything.
-    township = django_filters.ModelChoiceFilter(label=_("街道/乡镇"), queryset=_scoped_townships)
-    company = django_filters.ModelChoiceFilter(label=_("物业企业"), queryset=_scoped_companies)
+    township = PickFilter(label=_("街道/乡镇"), queryset=_scoped_townships, picker="orgs:pick_township")
+    company = PickFilter(label=_("物业企业"), queryset=_scoped_companies, picker="orgs:pick_company")
     is_resettlement = django_filters.BooleanFilter(label=_("动迁安置小区"))
     has_old_elevators = django_filters.BooleanFilter(label=_("有使用超15年电梯"))
     service_standard = django_filters.ChoiceFilter(label=_("服务标准"), choices=Project.Standard.choices)
@@ -57,8 +104,12 @@ class ProjectFilter(StyledFilterSet):
 class CompanyFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     # Companies serving a project in the township; distinct because a company serves many.
-    township = django_filters.ModelChoiceFilter(
-        label=_("服务街道/乡镇"), queryset=_scoped_townships, field_name="projects__township", distinct=True
+    township = PickFilter(
+        label=_("服务街道/乡镇"),
+        queryset=_scoped_townships,
+        field_name="projects__township",
+        distinct=True,
+        picker="orgs:pick_township",
     )
 
     class Meta:
@@ -87,7 +138,7 @@ class RegionFilter(StyledFilterSet):
 
 class ManagerFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    company = django_filters.ModelChoiceFilter(label=_("物业企业"), queryset=_scoped_companies)
+    company = PickFilter(label=_("物业企业"), queryset=_scoped_companies, picker="orgs:pick_company")
 
     class Meta:
         model = Manager

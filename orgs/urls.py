@@ -16,6 +16,10 @@ urlpatterns = [
     path("import/", import_views.import_projects, name="import_projects"),
     path("import/<int:pk>/", import_views.import_job, name="import_job"),
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("pick/projects/", views.pick_project, name="pick_project"),
+    path("pick/companies/", views.pick_company, name="pick_company"),
+    path("pick/townships/", views.pick_township, name="pick_township"),
+    path("pick/communities/", views.pick_community, name="pick_community"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,10 +13,11 @@ from config.uploads import content_disposition
 from .excel import write_roster
 from .filters import CompanyFilter, ProjectFilter
 from .home import panels_for
-from .models import Company, Job, Project, ProjectAssignment
+from .models import Company, Job, Project, ProjectAssignment, Region
 from .roster_jobs import can_import
 
 PAGE_SIZE = 25
+PICK_LIMIT = 20  # matches a type-ahead offers; typing more narrows them
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -149,3 +150,40 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("该任务没有结果文件")
     name = job.result_file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
     return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+
+
+def _pick(request: HttpRequest, rows, label) -> HttpResponse:
+    """Up to PICK_LIMIT of the viewer's own rows whose name contains ?q= (an id matches exactly)."""
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        condition = Q(name__icontains=q)
+        if q.isdigit() and len(q) < 10:  # a 编号 typed or pasted; longer digits are no id
+            condition |= Q(pk=int(q))
+        rows = rows.filter(condition)
+    options = [(row.pk, label(row)) for row in rows.order_by("name", "pk")[:PICK_LIMIT]]
+    return render(request, "orgs/_pick_options.html", {"options": options, "q": q})
+
+
+@login_required
+def pick_project(request: HttpRequest) -> HttpResponse:
+    projects = (
+        Project.objects.visible_to(request.user).select_related("township").only("name", "township__name")
+    )
+    return _pick(request, projects, lambda p: f"{p.name}（{p.township.name}）")
+
+
+@login_required
+def pick_company(request: HttpRequest) -> HttpResponse:
+    return _pick(request, Company.objects.visible_to(request.user).only("name"), str)
+
+
+@login_required
+def pick_township(request: HttpRequest) -> HttpResponse:
+    return _pick(request, Region.objects.visible_to(request.user).townships(), str)
+
+
+@login_required
+def pick_community(request: HttpRequest) -> HttpResponse:
+    communities = Region.objects.visible_to(request.user).filter(level=Region.Level.COMMUNITY)
+    communities = communities.select_related("parent").only("name", "parent__name")
+    return _pick(request, communities, lambda c: f"{c.name}（{c.parent.name}）" if c.parent else c.name)

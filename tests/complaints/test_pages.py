@@ -56,11 +56,33 @@ def test_the_complaint_list_shows_only_the_viewers_scope(
 def test_the_complaint_list_runs_a_fixed_number_of_queries(
     client_for, task_force, projects, django_assert_max_num_queries
 ):
+    client = client_for(task_force)
+    make(projects["a"], "Q-first")
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(reverse("complaints:list"), {"project": projects["a"].pk}).status_code == 200
     for i in range(30):
         make(projects["a"], f"Q{i}")
+    with django_assert_max_num_queries(12) as many:
+        assert client.get(reverse("complaints:list"), {"project": projects["a"].pk}).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_complaint_list_counts_no_further_than_its_cap(
+    client_for, task_force, projects, django_assert_max_num_queries, monkeypatch
+):
+    """A province has 5 million complaints: the page counts up to the cap and says "more than"."""
+    monkeypatch.setattr("complaints.views.COUNT_CAP", 5)
+    for i in range(8):
+        make(projects["a"], f"C{i}")
     client = client_for(task_force)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("complaints:list")).status_code == 200
+    with django_assert_max_num_queries(12) as captured:
+        response = client.get(reverse("complaints:list"))
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "complaint" in q["sql"]]
+    assert counts and all("LIMIT 6" in sql for sql in counts)
+    assert response.context["page"].paginator.capped
+    assert "超过 5 件诉求" in response.text
+    narrowed = client.get(reverse("complaints:list"), {"q": "C1"})
+    assert not narrowed.context["page"].paginator.capped and "共 1 件诉求" in narrowed.text
 
 
 def test_filters_and_search_narrow_the_list(client_for, task_force, complaints, projects):

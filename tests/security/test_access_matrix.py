@@ -86,6 +86,11 @@ POLICY: dict[str, Policy] = {
     "orgs:import_projects": P(get=OFFICIALS, write=OFFICIALS),
     "orgs:import_job": P(get=OFFICIALS, kinds=own("admin_job")),
     "orgs:import_confirm": P(get=NOBODY, write=OFFICIALS, kinds=own("admin_job")),
+    # Type-ahead choices of the filter forms: the viewer's own rows only, like the selects they replace.
+    "orgs:pick_project": P(lists=("project",)),
+    "orgs:pick_company": P(lists=("company",)),
+    "orgs:pick_township": P(),
+    "orgs:pick_community": P(),
     "orgs:job_status": P(kinds=own("job")),
     "orgs:job_download": P(kinds=own("job"), ok=frozenset({404})),  # the world's jobs have no file
     "schema": P(public=True),
