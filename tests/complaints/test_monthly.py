@@ -223,3 +223,45 @@ def test_the_task_force_is_told_once_of_a_months_new_proposals(
     before = told.count()
     compute_month(small_campaign, "2024-08")
     assert told.count() == before
+
+
+def test_a_run_that_fails_halfway_leaves_the_month_as_it_was_and_a_rerun_succeeds(
+    small_campaign, projects, task_force, client, client_for, monkeypatch
+):
+    """Issue 8: the month's rows are switched in one transaction; a worker that dies mid-run
+    (here: a step raises after the new rankings were written) leaves the previous result on the
+    ranking page and the public 通报, and computing again afterwards works."""
+    from django.urls import reverse
+
+    from complaints import monthly
+    from scoring.services import publish_month
+
+    add_complaints(projects["a"], "2024-07", 4)
+    add_complaints(projects["b"], "2024-07", 1)
+    compute_month(small_campaign, "2024-07")
+    publish_month(small_campaign, "2024-07", task_force)
+    add_complaints(projects["b"], "2024-07", 9)  # late import: b now leads
+    before = list(MonthlyRanking.objects.order_by("rank").values_list("project_id", "count"))
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(monthly, "_townships", dies)  # runs after the new rankings are written
+    with pytest.raises(RuntimeError):
+        compute_month(small_campaign, "2024-07")
+
+    assert list(MonthlyRanking.objects.order_by("rank").values_list("project_id", "count")) == before
+    assert MonthlyRun.objects.get(month="2024-07").total_complaints == 5
+    page = client_for(task_force).get(reverse("complaints:ranking"), {"month": "2024-07"})
+    public = client.get(reverse("public:month", args=[small_campaign.slug, "2024-07"]))
+    assert [r.project.name for r in page.context["rows"]] == ["阳光花园"]
+    assert [r.project.name for r in public.context["rankings"]] == ["阳光花园"]
+
+    monkeypatch.undo()
+    compute_month(small_campaign, "2024-07")
+    top = MonthlyRanking.objects.get(month="2024-07", in_top=True)
+    assert (top.project, top.count, MonthlyRun.objects.get(month="2024-07").total_complaints) == (
+        projects["b"],
+        10,
+        14,
+    )

@@ -269,3 +269,35 @@ def test_department_last_on_closing_its_items_on_time_speaks_at_the_government(
     assert units["县市场监管局"].score == Decimal("0.00") and units["县市场监管局"].is_last
     statement = Action.objects.get(target_type="department")
     assert statement.department == market and statement.kind == "statement_government"
+
+
+def test_a_run_that_fails_halfway_leaves_the_quarter_as_it_was_and_a_rerun_succeeds(
+    campaign, surveyed, task_force, client_for, monkeypatch
+):
+    """Issue 8: the quarter's rows and proposals are switched in one transaction; a worker that
+    dies after the new scores are written leaves the previous scores and lists on the page."""
+    from django.urls import reverse
+
+    from scoring import quarterly
+
+    compute_quarter(campaign, QUARTER)
+    scores = dict(ProjectScore.objects.values_list("project_id", "score"))
+    actions_before = kinds_for(campaign, period=QUARTER)
+    survey(campaign, surveyed["b"], 100)  # b climbs from the black list to the top
+    survey(campaign, surveyed["a"], 10)
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(quarterly.Proposer, "propose_all", dies)  # after the scores are written
+    with pytest.raises(RuntimeError):
+        compute_quarter(campaign, QUARTER)
+
+    assert dict(ProjectScore.objects.values_list("project_id", "score")) == scores
+    assert kinds_for(campaign, period=QUARTER) == actions_before
+    page = client_for(task_force).get(reverse("scoring:quarter_detail", args=[campaign.slug, QUARTER]))
+    assert [e.project for e in page.context["black"]] == [surveyed["b"]]
+
+    monkeypatch.undo()
+    run = compute_quarter(campaign, QUARTER)
+    assert ListEntry.objects.get(run=run, list="black").project == surveyed["a"]
