@@ -94,7 +94,8 @@ class Stack:
                 stdout=subprocess.DEVNULL,
             )  # fmt: skip
         # fsync off: the cluster is thrown away (as in .ci/run); a restart still loses no committed row.
-        options = f"-p {self.pg_port} -k {self.work} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        # The connection check ends the transaction of a killed worker that waits on a lock.
+        options = f"-p {self.pg_port} -k {self.work} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c client_connection_check_interval=1s"
         _as_postgres(
             [f"{self.pg_bin}/pg_ctl", "-D", str(self.pg_data), "-l", str(self.work / "pg.log"), "-w", "-t", "60",
              "start", "-o", options],
