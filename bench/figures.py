@@ -38,23 +38,26 @@ class Suite:
         self.import_runs = runs
         self.results: list[dict] = []
         self.load = [os.getloadavg()]
+        self.wall: dict[str, float] = {}  # seconds each figure took, to plan run counts within 30 minutes
 
-    def run(self, only: list[str]) -> list[dict]:
-        for (
-            name
-        ) in only:  # in the order given: the default is import, monthly, quarterly, export, pages, county
-            if hasattr(self, f"bench_{name}"):
-                self.log(f"--- {name}")
-                try:
-                    getattr(self, f"bench_{name}")()
-                except Exception as error:  # one broken figure must not lose the others' results
-                    self.log(traceback.format_exc())
-                    self.add(
-                        figure(
-                            f"{name}: failed", "error", "", ok=False, note=f"{type(error).__name__}: {error}"
-                        )
-                    )
-                self.load.append(os.getloadavg())
+    def run(self, only: list[str], on_figure=None) -> list[dict]:
+        """The figures in the order given; `on_figure(results)` after each, so an interrupted run
+        still leaves what it measured."""
+        for name in only:
+            if not hasattr(self, f"bench_{name}"):
+                self.add(figure(f"{name}: unknown figure", "error", "", ok=False, failed=True))
+                continue
+            self.log(f"--- {name}")
+            started = time.monotonic()
+            try:
+                getattr(self, f"bench_{name}")()
+            except Exception as error:  # one broken figure must not lose the others' results
+                self.log(traceback.format_exc())
+                self.add(figure(f"{name}: failed", "error", "", ok=False, failed=True, note=_describe(error)))
+            self.wall[name] = round(time.monotonic() - started, 1)
+            self.load.append(os.getloadavg())
+            if on_figure is not None:
+                on_figure(self.results)
         return self.results
 
     def add(self, fig: dict) -> None:
@@ -71,14 +74,16 @@ class Suite:
 
         csv_path, xlsx_path = generate.write_import_files(self.size, self.seed, log=self.log)
         rows = generate.SIZES[self.size].csv_rows
+        importing.clean_up()  # what an interrupted run may have left
         app, floor, counts = [], [], {}
         for _ in range(self.import_runs):
             seconds, counts = importing.app_import(csv_path)
             app.append(seconds)
-            importing.clean_up()
+            cleaning = importing.clean_up()
             floor.append(importing.floor_import(csv_path))
-            importing.clean_up()
-            self.log(f"import CSV run: app {app[-1]:.1f} s, floor {floor[-1]:.1f} s, {counts}")
+            cleaning += importing.clean_up()
+            self.log(f"import CSV run: app {app[-1]:.1f} s, floor {floor[-1]:.1f} s, {counts}; "
+                     f"clean-up {cleaning:.0f} s")  # fmt: skip
         ratio = median(app) / median(floor)
         csv_target = 30 * rows / 1_000_000
         self.add(
@@ -235,7 +240,16 @@ class Suite:
     # --- where and with what ---------------------------------------------------------------
 
     def environment(self) -> dict:
-        return environment(self.size, self.facts, self.load)
+        return environment(self.size, self.facts, self.load, self.wall)
+
+
+def _describe(error: Exception) -> str:
+    """The error in one line, with the end of a child process's stderr (where its traceback is)."""
+    text = f"{type(error).__name__}: {error}"
+    stderr = getattr(error, "stderr", None)
+    if stderr:
+        text += " — " + " / ".join(stderr.strip().splitlines()[-3:])
+    return text
 
 
 def _python() -> str:
@@ -267,12 +281,13 @@ def _command(args: list[str]) -> str:
         return "—"
 
 
-def environment(size: str, facts: dict, load: list) -> dict:
+def environment(size: str, facts: dict, load: list, wall: dict | None = None) -> dict:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg = cursor.fetchone()[0].split(" on ")[0]
+        counts = generate.complaint_years(cursor)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())  # fmt: skip
     mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
@@ -293,6 +308,7 @@ def environment(size: str, facts: dict, load: list) -> dict:
             "kernel": platform.release(),
             "load_average_1_5_15": [list(map(lambda x: round(x, 2), la)) for la in load],
         },  # fmt: skip
+        "seconds_per_figure": wall or {},
         "versions": {
             "python": platform.python_version(),
             "django": _version("django"),
@@ -310,5 +326,5 @@ def environment(size: str, facts: dict, load: list) -> dict:
         "postgresql_settings": services.PG_SETTINGS
         if not os.environ.get("ZZT_BENCH_EXTERNAL_DB")
         else "external",
-        "data": facts,
+        "data": {**facts, **counts},
     }

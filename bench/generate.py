@@ -543,6 +543,26 @@ def generated(cursor) -> dict | None:
     return {"size": row[0], "seed": row[1], "version": row[2], "facts": facts}
 
 
+def complaint_years(cursor) -> dict:
+    """What the complaints table holds now: the 12 months ending LAST_MONTH (the spec's "complaints over
+    12 months"), the 12 before them (there for 同比, year on year), and anything else (an import run's
+    rows left behind would show here)."""
+    first, mid, end = months(LAST_MONTH, 24)[0], months(LAST_MONTH, 12)[0], LAST_MONTH
+    starts = [(*first, 1), (*mid, 1), (end[0] + end[1] // 12, end[1] % 12 + 1, 1)]
+    bounds = [_ts(datetime(*day, tzinfo=SHANGHAI)) for day in starts]
+    cursor.execute(
+        """SELECT count(*) FILTER (WHERE received_at >= %s AND received_at < %s),
+                  count(*) FILTER (WHERE received_at >= %s AND received_at < %s),
+                  count(*) FILTER (WHERE batch_id IS NOT NULL OR received_at < %s OR received_at >= %s)
+           FROM complaints_complaint""",
+        [bounds[1], bounds[2], bounds[0], bounds[1], bounds[0], bounds[2]],
+    )
+    year, before, other = cursor.fetchone()
+    label = f"{mid[0]}-{mid[1]:02d}..{end[0]}-{end[1]:02d}"
+    return {"complaints_12_months": year, "months": label, "complaints_12_months_before": before,
+            "complaints_other": other}  # fmt: skip
+
+
 def generate(size_name: str, seed: int = 7, log=print) -> dict:
     """Fill an empty, migrated database; returns what was written (also kept in bench_meta)."""
     from django.db import connection, transaction

@@ -18,15 +18,18 @@ from pathlib import Path
 from bench import services
 
 RESULTS = Path(__file__).resolve().parent / "results"
-FIGURES = ("import", "monthly", "quarterly", "export", "pages", "county")
+FIGURES = ("import", "monthly", "quarterly", "export", "pages", "county")  # "import" includes import_xlsx
 
 
 class Log:
     def __init__(self):
         self.started = time.monotonic()
 
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
     def __call__(self, text: str) -> None:
-        print(f"[{time.monotonic() - self.started:7.1f}s] {text}", flush=True)
+        print(f"[{self.elapsed():7.1f}s] {text}", flush=True)
 
 
 def prepare_database(size: str, admin_url: str, log: Log) -> str:
@@ -99,11 +102,24 @@ def main() -> None:
             args.size, args.seed, args.runs, facts, log, page_seconds=min(args.page_seconds, 60)
         )
         suite.import_runs = args.import_runs or args.runs
-        results = suite.run(only)
+        saver = (
+            None if args.no_save else report.Saver(f"{args.size}-{args.label}" if args.label else args.size)
+        )
+
+        def environment(complete: bool) -> dict:
+            env = suite.environment()
+            env.update(runs=args.runs, import_runs=suite.import_runs, complete=complete, only=only,
+                       seconds_total=round(log.elapsed()))  # fmt: skip
+            return env
+
+        def save_so_far(results: list[dict]) -> None:
+            if saver is not None:
+                saver.save(results, environment(complete=False))
+
+        results = suite.run(only, on_figure=save_so_far)
         print(report.table(results))
-        if not args.no_save:
-            name = f"{args.size}-{args.label}" if args.label else args.size
-            paths = report.save(name, results, suite.environment(), RESULTS)
+        if saver is not None:
+            paths = saver.save(results, environment(complete=True))
             log("wrote " + ", ".join(str(p) for p in paths))
     finally:
         services.stop(svc)

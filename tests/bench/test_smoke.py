@@ -55,3 +55,23 @@ def test_import_files_are_read_by_the_apps_importer_and_mostly_matched_and_a_fig
     assert quarterly["name"].startswith("quarterly computation")
     assert quarterly["value"] > 0 and len(quarterly["runs"]) == 1
     assert "projects" in quarterly["note"]
+
+
+def test_the_generated_complaints_are_the_campaign_year_and_the_year_before_for_year_on_year(tiny):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        years = generate.complaint_years(cursor)
+    assert years["months"] == "2025-11..2026-10"
+    assert years["complaints_12_months"] + years["complaints_12_months_before"] == tiny["complaints"]
+    assert years["complaints_12_months"] >= generate.SIZES["tiny"].complaints
+    assert years["complaints_other"] == 0
+
+
+def test_clean_up_removes_exactly_what_an_import_run_added(tiny):
+    csv_path, _xlsx = generate.write_import_files("tiny", seed=3, log=lambda _text: None)
+    before = set(Complaint.objects.values_list("pk", flat=True))
+    importing.app_import(csv_path)
+    assert Complaint.objects.count() > len(before)
+    importing.clean_up()
+    assert set(Complaint.objects.values_list("pk", flat=True)) == before

@@ -1,0 +1,99 @@
+"""The benchmark's bookkeeping: how a load run's failures are counted and how results reach the README."""
+
+import json
+
+import pytest
+
+from bench import pages, report
+
+
+def _wrk(**values):
+    run = {"requests": 300, "seconds": 15.0, "p50_ms": 40.0, "p95_ms": 120.0, "p99_ms": 150.0, "max_ms": 170.0,
+           "non200": 0, "timeouts": 0, "socket_errors": 0}  # fmt: skip
+    return pages.bounded({**run, **values})
+
+
+def test_a_run_whose_requests_timed_out_reports_p95_only_as_a_lower_bound():
+    assert "p95_at_least" not in _wrk(timeouts=15)  # 15 of 315: under 5%, wrk's p95 still stands
+    run = _wrk(timeouts=40)
+    assert run["p95_at_least"] and run["p95_ms"] == pages.TIMEOUT_S * 1000
+    stalled = _wrk(requests=0, p95_ms=0.0, timeouts=20)
+    assert stalled["stalled"] and stalled["p95_ms"] == pages.TIMEOUT_S * 1000
+
+
+def test_a_page_figure_tells_answers_that_were_not_200_from_timeouts_and_fails_on_either():
+    checked = {"queries": [9], "single_request_ms": 30.0}
+    clean = pages._load_figure("complaint list", ["/c/"], 15, "with no pause", [_wrk(), _wrk()], checked)
+    assert clean["ok"] and clean["value"] == 120.0 and not clean["at_least"]
+    slow = [_wrk(non200=2), _wrk(timeouts=60), _wrk(requests=0, timeouts=20)]
+    fig = pages._load_figure("complaint list", ["/c/"], 15, "with no pause", slow, checked)
+    assert fig["errors"] == {"non200": 2, "timeouts": 80, "socket_errors": 0}
+    assert fig["at_least"] and fig["value"] == pages.TIMEOUT_S * 1000 and not fig["ok"]
+    assert (
+        "2 answers not 200, 80 timeouts" in fig["note"] and "1 runs in which nothing answered" in fig["note"]
+    )
+    assert report.value_text(fig) == "≥ 10000.0 ms"
+
+
+def _env(date="2026-12-02T15:40:00+00:00"):
+    return {"date": date, "git_commit": "0123456789abcdef", "git_dirty": False, "runs": 3, "complete": True,
+            "seconds_total": 1500, "data": {"projects": 5000},
+            "machine": {"nproc": 2, "cpu": "x", "ram_gb": 23.5, "load_average_1_5_15": [[1.5, 1, 1], [2.25, 1, 1]]},
+            "versions": {"python": "3.13"}}  # fmt: skip
+
+
+@pytest.fixture
+def results(tmp_path):
+    folder = tmp_path / "results"
+    figures = [
+        {"name": "monthly computation of 2026-10", "value": 1.5, "unit": "s", "runs": [1.4, 1.5, 1.6],
+         "target": "< 2 s", "ok": True, "note": ""},
+        {"name": "pages: failed", "value": "error", "unit": "", "runs": [], "target": "", "ok": False,
+         "failed": True, "note": "RuntimeError: boom"},
+    ]  # fmt: skip
+    report.Saver("city", folder).save(figures, _env())
+    # A partial run written by an older report.py: no "Raw results" line, so the newest JSON is used.
+    folder.joinpath("LATEST-province-monthly.md").write_text("# Benchmarks: province-monthly\n")
+    old = {
+        "environment": _env("2026-12-01T10:00:00+00:00"),
+        "figures": [dict(figures[0], value=9.0, ok=False)],
+    }
+    new = {
+        "environment": _env("2026-12-02T11:00:00+00:00"),
+        "figures": [dict(figures[0], value=3.0, ok=False)],
+    }
+    folder.joinpath("province-monthly-2026-12-01T1000.json").write_text(json.dumps(old))
+    folder.joinpath("province-monthly-2026-12-02T1100.json").write_text(json.dumps(new))
+    return folder
+
+
+def test_the_readme_block_is_rebuilt_from_every_latest_file_and_nothing_else_changes(results, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# 整治通\n\n前文\n\n{report.BEGIN}\n旧的表\n{report.END}\n\n后文\n", encoding="utf-8")
+    report.rewrite_readme(readme, results)
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# 整治通\n\n前文\n\n") and text.endswith("\n\n后文\n") and "旧的表" not in text
+    assert "| monthly computation of 2026-10 | 1.5 s | < 2 s | OK |" in text
+    assert "| pages: failed | error |  | FAILED |" in text
+    assert "| monthly computation of 2026-10 | 3.0 s | < 2 s | MISSED |" in text  # the newer JSON
+    assert "9.0 s" not in text
+    assert text.index("市级 city") < text.index("省级 province，部分运行 `monthly`")
+    assert "1 分钟负载 1.5–2.25" in text and "全程 25.0 分钟" in text
+    report.rewrite_readme(readme, results)
+    assert readme.read_text(encoding="utf-8") == text  # rebuilding changes nothing
+
+
+def test_a_readme_without_the_markers_is_refused(results, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# 整治通\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        report.rewrite_readme(readme, results)
+
+
+def test_a_partial_run_says_so_and_how_to_reproduce_it(tmp_path):
+    saver = report.Saver("province-pages", tmp_path)
+    saver.save([], {**_env(), "complete": False})
+    text = saver.latest.read_text(encoding="utf-8")
+    assert "partial" in text
+    assert 'make bench SIZE=province BENCH_ARGS="--only pages --label pages"' in text
+    assert f"Raw results: `{saver.data.name}`" in text
