@@ -38,10 +38,24 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "run": run,
         "rows": rows,
         "trend": pages.trend(request.user, campaign, month, rows) if run else None,
-        "actions": pages.month_actions(request.user, campaign, month) if run else [],
+        **_actions_shown(request.user, campaign, month if run else None),
         "can_compute": workflow.can_import(request.user),
     }
     return render(request, "complaints/ranking.html", context)
+
+
+# A province month proposes hundreds of 工作提醒 (one per township whose complaints rose): the page
+# lists the first ones (工作提醒 sort last) and links to the full register for the rest.
+ACTIONS_SHOWN = 30
+
+
+def _actions_shown(user, campaign: Campaign, month: str | None) -> dict:
+    if month is None:
+        return {"actions": [], "actions_total": 0}
+    actions = pages.month_actions(user, campaign, month)
+    shown = list(actions[:ACTIONS_SHOWN])
+    total = len(shown) if len(shown) < ACTIONS_SHOWN else actions.count()
+    return {"actions": shown, "actions_total": total}
 
 
 @login_required

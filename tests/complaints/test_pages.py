@@ -255,6 +255,30 @@ def test_the_ranking_page_shows_the_table_and_a_township_only_its_rows(
     assert [r.project.name for r in page.context["rows"]] == ["阳光花园"]
 
 
+def test_the_ranking_page_lists_the_first_actions_and_says_how_many_there_are(
+    client_for, task_force, computed, campaign, projects, monkeypatch, django_assert_max_num_queries
+):
+    from campaigns.models import Action
+
+    monkeypatch.setattr("complaints.ranking_views.ACTIONS_SHOWN", 2)
+    Action.objects.filter(period="2024-07").delete()
+    for township in {p.township for p in projects.values()}:
+        Action.objects.create(
+            campaign=campaign, kind=Action.Kind.WORK_REMINDER, period="2024-07", target_type="township",
+            target_id=township.pk, target_name=township.name, township=township, region_path=township.path,
+            rule="monthly_township_rise",
+        )  # fmt: skip
+    client = client_for(task_force)
+    page = client.get(reverse("complaints:ranking"), {"month": "2024-07"})
+    assert len(page.context["actions"]) == 2 and page.context["actions_total"] == 2
+    assert 'data-testid="actions-total"' not in page.text
+    monkeypatch.setattr("complaints.ranking_views.ACTIONS_SHOWN", 1)
+    with django_assert_max_num_queries(20) as captured:
+        page = client.get(reverse("complaints:ranking"), {"month": "2024-07"})
+    assert len(page.context["actions"]) == 1 and "共 2 项，此处列出前 1 项" in page.text
+    assert sum("campaigns_action" in q["sql"] for q in captured.captured_queries) == 2
+
+
 def test_the_bulletin_workbook_holds_only_visible_rows(client_for, township_b, computed):
     from io import BytesIO
 
