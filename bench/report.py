@@ -95,9 +95,10 @@ _SIZES = {"city": "市级 city", "province": "省级 province", "tiny": "tiny"}
 
 
 def latest_runs(folder: Path = RESULTS) -> list[tuple[str, dict]]:
-    """(name, JSON) for every LATEST-<name>.md: the JSON it names, or else the newest <name>-<date>.json."""
+    """(name, JSON) for every LATEST-<name>.md: the JSON it names, or else the newest <name>-<date>.json;
+    sizes in the order city, province, each full run before its partial runs."""
     found = []
-    for md in sorted(folder.glob("LATEST-*.md"), key=lambda p: (p.stem.count("-"), p.stem)):
+    for md in folder.glob("LATEST-*.md"):
         name = md.stem.removeprefix("LATEST-")
         match = _RAW.search(md.read_text(encoding="utf-8"))
         candidates = [folder / match.group(1)] if match else []
@@ -108,7 +109,32 @@ def latest_runs(folder: Path = RESULTS) -> list[tuple[str, dict]]:
         raw = next((p for p in candidates if p.exists()), None)
         if raw is not None:
             found.append((name, json.loads(raw.read_text(encoding="utf-8"))))
-    return found
+    order = list(_SIZES)
+    size_rank = lambda name: order.index(name.split("-")[0]) if name.split("-")[0] in order else len(order)  # noqa: E731
+    return sorted(found, key=lambda item: (size_rank(item[0]), "-" in item[0], item[0]))
+
+
+def _key(name: str) -> str:
+    """A figure's identity across runs: its name without the load run's length (", 15 s)")."""
+    return re.sub(r", \d+ s\)$", ")", name)
+
+
+def current(runs: list[tuple[str, dict]]) -> list[tuple[str, dict, list[dict]]]:
+    """Each file with only the figures no newer file of the same size measured again: an older partial
+    run is superseded figure by figure, and left out once nothing of it is the latest."""
+    out = []
+    for name, data in runs:
+        size, date = name.split("-")[0], data["environment"]["date"]
+        newer = {
+            _key(f["name"])
+            for other, odata in runs
+            if other.split("-")[0] == size and odata["environment"]["date"] > date
+            for f in odata["figures"]
+        }
+        figures = [f for f in data["figures"] if _key(f["name"]) not in newer]
+        if figures:
+            out.append((name, data, figures))
+    return out
 
 
 def _load_range(env: dict) -> str:
@@ -121,9 +147,10 @@ def readme_block(runs: list[tuple[str, dict]]) -> str:
         BEGIN,
         "<!-- 由 `.venv/bin/python -m bench.report --readme` 从 bench/results/LATEST-*.md 生成，请勿手改 -->",
     ]
-    for name, data in runs:
+    for name, data, figures in current(runs):
         env = data["environment"]
         size, _, label = name.partition("-")
+        rounds = env.get("runs") or max((len(f["runs"]) for f in figures), default="?")
         title = _SIZES.get(size, size) + (f"，部分运行 `{label}`" if label else "")
         commit = env["git_commit"][:10] + ("（含未提交改动）" if env["git_dirty"] else "")
         partial = "；**未跑完**" if not env.get("complete", True) else ""
@@ -131,13 +158,13 @@ def readme_block(runs: list[tuple[str, dict]]) -> str:
         took = f"，全程 {total / 60:.1f} 分钟" if total else ""
         out += [
             "",
-            f"**{title}** — {env['date'][:16].replace('T', ' ')} UTC，提交 `{commit}`，每项 {env.get('runs', '?')} 轮"
+            f"**{title}** — {env['date'][:16].replace('T', ' ')} UTC，提交 `{commit}`，每项 {rounds} 轮"
             f"{took}，1 分钟负载 {_load_range(env)}{partial}（`bench/results/LATEST-{name}.md`）",
             "",
             "| 项目 figure | 中位数 median | 目标 target | 结论 verdict |",
             "| --- | ---: | --- | --- |",
         ]
-        for f in data["figures"]:
+        for f in figures:
             out.append(f"| {f['name']} | {value_text(f)} | {f['target']} | {verdict(f)} |")
     out.append(END)
     return "\n".join(out)
