@@ -113,12 +113,24 @@ class ScoreRun(models.Model):
 class ProjectScore(models.Model):
     """A project's score in a run, each input kept so the page can show how it was reached."""
 
-    run = models.ForeignKey(ScoreRun, models.CASCADE, related_name="project_scores")
-    project = models.ForeignKey(Project, models.PROTECT, related_name="scores")
-    company = models.ForeignKey(Company, models.PROTECT, null=True, blank=True, related_name="+")
-    manager = models.ForeignKey(Manager, models.SET_NULL, null=True, blank=True, related_name="+")
-    township = models.ForeignKey(Region, models.PROTECT, related_name="+")
-    region_path = models.CharField(max_length=255, db_index=True)
+    # A province quarter writes 100,000 of these rows: the ids come in the same transaction from
+    # the rows just read, so the database's per-row foreign-key checks (deferred to the commit,
+    # they cost more than the insert) are left off, and so are the indexes no query uses
+    # (run is the unique index's prefix). Django still applies on_delete (PROTECT included).
+    run = models.ForeignKey(
+        ScoreRun, models.CASCADE, related_name="project_scores", db_constraint=False, db_index=False
+    )
+    project = models.ForeignKey(Project, models.PROTECT, related_name="scores", db_constraint=False)
+    company = models.ForeignKey(
+        Company, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    manager = models.ForeignKey(
+        Manager, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False, db_index=False
+    )
+    township = models.ForeignKey(
+        Region, models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    region_path = models.CharField(max_length=255)
     satisfaction = models.DecimalField(_("满意度"), max_digits=5, decimal_places=2, null=True)
     inspection = models.DecimalField(_("督查"), max_digits=5, decimal_places=2, null=True)
     complaints_per_100 = models.DecimalField(_("每百户诉求"), max_digits=8, decimal_places=2, null=True)
@@ -136,6 +148,10 @@ class ProjectScore(models.Model):
         verbose_name_plural = _("项目得分")
         ordering = ["rank", "project_id"]
         constraints = [models.UniqueConstraint(fields=["run", "project"], name="score_once_per_run")]
+        # Scoping is a prefix filter on the path: the pattern index alone serves it.
+        indexes = [
+            models.Index(fields=["region_path"], name="score_region_path", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.score}"

@@ -199,7 +199,7 @@ def _half_context(campaign: Campaign, quarter: Quarter) -> tuple[dict[int, list[
 
 
 def _write(run: ScoreRun, quarter: Quarter, figures: QuarterFigures, outcome: Outcome) -> None:
-    for model in (ProjectScore, ListEntry, CompanyBlacklist, CreditRating, CompanyAssessment, UnitScore):
+    for model in (ListEntry, CompanyBlacklist, CreditRating, CompanyAssessment, UnitScore):
         model.objects.filter(run=run).delete()
     _insert_scores(run, figures, outcome)
     ListEntry.objects.bulk_create(_list_entries(run, figures, outcome), batch_size=2000)
@@ -306,15 +306,38 @@ def _insert_scores(run: ScoreRun, figures: QuarterFigures, outcome: Outcome) -> 
                 prepared[s.missing],
             )
         )
+    rows = _changed_scores(run, rows)
     table = connection.ops.quote_name(ProjectScore._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in SCORE_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy_rows(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
             return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(SCORE_COLUMNS))})"  # nosec B608  # quoted model names; values bound
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(SCORE_COLUMNS))})"
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value) if isinstance(value, list) else str(value)
+
+
+def _changed_scores(run: ScoreRun, rows: list[tuple]) -> list[tuple]:
+    """The rows a rerun must write: it deletes only the scores that changed or went away, and
+    returns the new and changed ones. A rerun on the same data writes nothing, so the audit
+    trigger on scores records real changes only, not 100,000 deletions per rerun."""
+    wanted = {row[1]: tuple(_as_text(v) for v in row) for row in rows}
+    stale, kept = [], set()
+    for pk, *values in ProjectScore.objects.filter(run=run).values_list("pk", *SCORE_COLUMNS):
+        if wanted.get(values[1]) == tuple(_as_text(v) for v in values):
+            kept.add(values[1])
+        else:
+            stale.append(pk)
+    for start in range(0, len(stale), 5000):
+        ProjectScore.objects.filter(pk__in=stale[start : start + 5000]).delete()
+    return [row for row in rows if row[1] not in kept]
 
 
 def _copy_rows(cursor, sql: str, rows: list[tuple]) -> None:
