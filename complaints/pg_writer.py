@@ -42,8 +42,10 @@ CREATE TEMP TABLE complaint_import_candidate (
     channel text, ticket text, project_id bigint, score double precision, method text
 );
 """
-# One join of the imported rows with the stored complaints; everything else reads its result.
+# One look-up of the imported rows in the stored complaints; everything else reads its result.
 # "improves" = the row brings a confident match the stored complaint lacked.
+# LATERAL … LIMIT 1 (the key is unique) keeps it a probe of the (channel, ticket) index per row,
+# whatever the statistics say: a hash join read the whole table (1 GB at city size) for every slice.
 _EXISTING = """
 CREATE TEMP TABLE complaint_existing AS
 SELECT t.row_no, c.id, c.status AS status_before, c.satisfaction AS satisfaction_before,
@@ -52,7 +54,10 @@ SELECT t.row_no, c.id, c.status AS status_before, c.satisfaction AS satisfaction
     c.status <> t.status AS status_changed,
     c.satisfaction <> t.satisfaction AS satisfaction_changed,
     c.match_state <> 'matched' AND t.match_state = 'matched' AS improves
-FROM complaint_import t JOIN complaints_complaint c ON c.channel = t.channel AND c.ticket = t.ticket
+FROM complaint_import t CROSS JOIN LATERAL (
+    SELECT c.id, c.status, c.satisfaction, c.match_state FROM complaints_complaint c
+    WHERE c.channel = t.channel AND c.ticket = t.ticket LIMIT 1
+) c
 """
 _CHANGED = "(e.status_changed OR e.satisfaction_changed OR e.improves)"
 _COUNT = f"SELECT count(*), count(*) FILTER (WHERE {_CHANGED}) FROM complaint_existing e"  # nosec B608  # constant fragments only
@@ -103,8 +108,10 @@ WHERE mc.complaint_id = e.id AND (e.was_matched OR e.improves)
 _ADD_CANDIDATES = """
 INSERT INTO complaints_matchcandidate (complaint_id, project_id, score, method)
 SELECT c.id, k.project_id, k.score, k.method
-FROM complaint_import_candidate k
-JOIN complaints_complaint c ON c.channel = k.channel AND c.ticket = k.ticket
+FROM complaint_import_candidate k CROSS JOIN LATERAL (
+    SELECT c.id, c.match_state FROM complaints_complaint c
+    WHERE c.channel = k.channel AND c.ticket = k.ticket LIMIT 1
+) c
 WHERE c.match_state <> 'matched'
 ON CONFLICT (complaint_id, project_id) DO NOTHING
 """
@@ -208,17 +215,16 @@ def _merge(raw, batch_id: int, copied: int, candidates: bool) -> tuple[int, int,
     Returns (stored before, of which changed, row numbers whose stored complaint was matched before)."""
     params = {"batch": batch_id}
     with raw.transaction(), raw.cursor() as cursor:
-        # Fresh statistics on both sides: right after a large import autovacuum may not have
-        # analysed the complaints yet, and a plan built on "0 rows" nests loops over 100k × 100k.
-        cursor.execute("ANALYZE complaint_import")
-        cursor.execute("ANALYZE complaints_complaint")
         cursor.execute("DROP TABLE IF EXISTS complaint_existing")
         cursor.execute(_EXISTING)
-        cursor.execute("ANALYZE complaint_existing")
         cursor.execute(_COUNT)
         existing, updated = cursor.fetchone()
-        cursor.execute(_ALREADY_MATCHED)
-        matched_before = {number for (number,) in cursor.fetchall()}
+        matched_before: set[int] = set()
+        if existing:
+            # Planned on fresh statistics: the joins below go by row number through this table.
+            cursor.execute("ANALYZE complaint_existing")
+            cursor.execute(_ALREADY_MATCHED)
+            matched_before = {number for (number,) in cursor.fetchall()}
         if updated:
             cursor.execute(_CHANGES, params)
             cursor.execute(_UPDATE)
