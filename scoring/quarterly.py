@@ -313,7 +313,7 @@ def _insert_scores(run: ScoreRun, figures: QuarterFigures, outcome: Outcome) -> 
         if connection.vendor == "postgresql":
             _copy_rows(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
             return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(SCORE_COLUMNS))})"
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(SCORE_COLUMNS))})"  # nosec B608  # quoted model names; values bound
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 
