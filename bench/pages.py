@@ -147,12 +147,17 @@ class Server:
         self.port, self.process = _free_port(), None
 
     def start(self) -> None:
+        from bench.services import BENCH_DIR
+
         env = {**os.environ, "DEBUG": "0"}
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(WORKERS), "--timeout", "120", "--graceful-timeout", "1", "--log-level", "error"],
-            cwd=REPO, env=env,
-        )  # fmt: skip
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        # Its output (the tracebacks of workers stopped mid-request are expected) goes to a file, not the table.
+        with (BENCH_DIR / "gunicorn.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", str(WORKERS), "--timeout", "120", "--graceful-timeout", "1", "--log-level", "error"],
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         for _ in range(300):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=2)  # nosec B310  # a fixed http URL of our own server
@@ -162,7 +167,7 @@ class Server:
                     break
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"gunicorn did not start (see {BENCH_DIR / 'gunicorn.log'})")
 
     def stop(self) -> None:
         """Quick shutdown (SIGINT): workers busy with abandoned requests are not waited for."""
@@ -210,9 +215,9 @@ def bounded(result: dict) -> dict:
     return result
 
 
-def measure(size: str, runs: int, seconds: int, log) -> list[dict]:
-    """One figure per page and load mode; a page that cannot be measured is a failed figure, and the
-    others go on."""
+def measure(size: str, rounds, runs: int, seconds: int, log) -> list[dict]:
+    """One figure per page and load mode, each of `rounds(runs)` wrk runs (Suite.rounds: fewer past the
+    time budget); a page that cannot be measured is a failed figure, and the others go on."""
     from bench.figures import figure
     from orgs.models import User
 
@@ -227,14 +232,14 @@ def measure(size: str, runs: int, seconds: int, log) -> list[dict]:
     for page, paths in urls.items():
         try:
             checked = check(paths, user)
-            figures += _measure_page(page, paths, cookie, runs, seconds, checked, log)
+            figures += _measure_page(page, paths, cookie, rounds, runs, seconds, checked, log)
         except Exception as error:  # one broken page must not hide the others
             figures.append(figure(f"page p95, {page}: failed", "error", "", ok=False, failed=True,
                                   note=f"{type(error).__name__}: {error}"))  # fmt: skip
     return figures
 
 
-def _measure_page(page, paths, cookie, runs, seconds, checked, log) -> list[dict]:
+def _measure_page(page, paths, cookie, rounds, runs, seconds, checked, log) -> list[dict]:
     server = Server()
     server.start()
     try:
@@ -242,7 +247,7 @@ def _measure_page(page, paths, cookie, runs, seconds, checked, log) -> list[dict
         figures = []
         for mode, think in MODES.items():
             results = []
-            for _ in range(runs):
+            for _ in rounds(runs):
                 result = wrk(server.port, paths, cookie, seconds, think)
                 results.append(result)
                 log(f"{page} ({mode}): {result}")

@@ -84,6 +84,12 @@ def main() -> None:
     parser.add_argument("--import-runs", type=int, help="runs of the import figures (default: --runs)")
     parser.add_argument("--only", default=",".join(FIGURES), help="comma-separated: " + ",".join(FIGURES))
     parser.add_argument("--page-seconds", type=int, default=15, help="duration of each load run (≤ 60)")
+    parser.add_argument(
+        "--budget-minutes",
+        type=float,
+        help="after this many minutes every remaining figure gets one run (default 22 at city size, so that "
+        "make bench ends within 30 minutes; 0 = no limit)",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only; write no result files")
     parser.add_argument(
         "--label", default="", help="suffix of the result files, for a partial run (e.g. import)"
@@ -102,14 +108,19 @@ def main() -> None:
             args.size, args.seed, args.runs, facts, log, page_seconds=min(args.page_seconds, 60)
         )
         suite.import_runs = args.import_runs or args.runs
+        budget = (
+            args.budget_minutes if args.budget_minutes is not None else (22 if args.size == "city" else 0)
+        )
+        if budget:
+            suite.deadline = log.started + budget * 60
         saver = (
             None if args.no_save else report.Saver(f"{args.size}-{args.label}" if args.label else args.size)
         )
 
         def environment(complete: bool) -> dict:
             env = suite.environment()
-            env.update(runs=args.runs, import_runs=suite.import_runs, complete=complete, only=only,
-                       seconds_total=round(log.elapsed()))  # fmt: skip
+            env.update(runs=args.runs, import_runs=suite.import_runs, budget_minutes=budget, complete=complete,
+                       only=only, seconds_total=round(log.elapsed()))  # fmt: skip
             return env
 
         def save_so_far(results: list[dict]) -> None:
