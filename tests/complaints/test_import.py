@@ -5,7 +5,7 @@ from datetime import datetime
 from complaints.models import Complaint, ComplaintChange, ImportBatch
 from complaints.rules import SHANGHAI
 
-from .conftest import do_import, row, write_csv, write_xlsx
+from .conftest import HEADER, do_import, row, write_csv, write_xlsx
 
 
 def test_a_gb18030_csv_is_read_with_its_chinese_intact(projects, export_dir):
@@ -184,3 +184,18 @@ def test_a_file_written_in_many_small_slices_is_merged_as_one(projects, export_d
     report = batch.report.read().decode("utf-8-sig")
     assert "7,T5,重复,工单编号,工单编号在文件中重复，以第 5 行为准，本行忽略" in report
     assert "9,T7,未匹配" in report and "6,T6,待确认" in report
+
+
+def test_short_rows_are_padded_and_a_row_with_only_an_unread_column_filled_is_refused(projects, export_dir):
+    header = [*HEADER, "备注"]
+    rows = [
+        ["R1", "2024-07-03 09:12:00", "城关街道"],  # row 2: trailing cells left out by the exporter
+        ["", "", "", "", "", "", "", "", "", "回访时补录"],  # row 3: only 备注, not a blank row
+        [],  # a blank line is skipped, not counted
+        row("R2"),  # row 5
+    ]
+    batch = do_import(write_csv(export_dir / "short.csv", rows, header=header))
+    assert (batch.total_rows, batch.new_count, batch.refused_count) == (3, 2, 1)
+    r1 = Complaint.objects.get(ticket="R1")
+    assert (r1.raw_project_name, r1.status, r1.match_state) == ("", "", "unmatched")
+    assert "3,,拒收,工单编号,缺少工单编号" in batch.report.read().decode("utf-8-sig")
