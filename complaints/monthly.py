@@ -8,6 +8,7 @@ call needs (the months it computes, their year-to-date and last year's months) i
 by one GROUP BY per key over those months, not by a query per month.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -84,9 +85,9 @@ def _ranges(months: Iterable[str]) -> Iterator[tuple[str, str]]:
         yield first, previous
 
 
-def _counts_by_month(queryset, key: str, months: Iterable[str]) -> dict[str, dict[int, int]]:
-    """month → {key → complaints} for the given months, in one GROUP BY over their date ranges
-    with a filtered count per month (plain range comparisons: no time-zone function per row)."""
+def _counts_by_month(queryset, keys: tuple[str, ...], months: Iterable[str]) -> dict[str, dict[tuple, int]]:
+    """month → {(key values) → complaints} for the given months, in one GROUP BY over their date
+    ranges with a filtered count per month (plain range comparisons: no time-zone function per row)."""
     months = sorted(set(months))
     window = Q(pk__in=[])
     for first, last in _ranges(months):
@@ -97,17 +98,24 @@ def _counts_by_month(queryset, key: str, months: Iterable[str]) -> dict[str, dic
     for i, month in enumerate(months):
         start, end = rules.month_bounds(month)
         per_month[f"m{i}"] = Count("received_at", filter=Q(received_at__gte=start, received_at__lt=end))
-    found: dict[str, dict[int, int]] = {m: {} for m in months}
+    found: dict[str, dict[tuple, int]] = {m: {} for m in months}
     if not months:
         return found
-    for pk, *numbers in (
-        queryset.filter(window).values(key).annotate(**per_month).values_list(key, *per_month)
-    ):
-        if pk is not None:
-            for month, n in zip(months, numbers, strict=True):
-                if n:
-                    found[month][pk] = n
+    for row in queryset.filter(window).values(*keys).annotate(**per_month).values_list(*keys, *per_month):
+        key, numbers = row[: len(keys)], row[len(keys) :]
+        for month, n in zip(months, numbers, strict=True):
+            if n:
+                found[month][key] = n
     return found
+
+
+def _sum_by(counts: dict[tuple, int], position: int) -> dict[int, int]:
+    """Counts keyed by tuples, summed by one element of the key (rows where it is NULL left out)."""
+    summed: dict[int, int] = defaultdict(int)
+    for key, n in counts.items():
+        if key[position] is not None:
+            summed[key[position]] += n
+    return dict(summed)
 
 
 def _stored_townships(campaign: Campaign, months: set[str]) -> dict[str, dict[int, int]]:
@@ -144,9 +152,12 @@ class MonthCounts:
                 needed.add(rules.shift_month(year_start, i))
                 needed.add(rules.shift_month(year_start, i - 12))
         self._townships = _stored_townships(campaign, needed - set(months))
-        counted = needed - set(self._townships)
-        self._projects = _counts_by_month(complaints.filter(project__isnull=False), "project_id", months)
-        self._townships.update(_counts_by_month(complaints, "township_id", counted))
+        # The months computed: per project and per township from one scan of the index.
+        both = _counts_by_month(complaints, ("project_id", "township_id"), months)
+        self._projects = {m: _sum_by(both[m], 0) for m in months}
+        self._townships.update({m: _sum_by(both[m], 1) for m in months})
+        others = _counts_by_month(complaints, ("township_id",), needed - set(self._townships))
+        self._townships.update({m: _sum_by(counts, 0) for m, counts in others.items()})
 
     def projects(self, month: str) -> dict[int, int]:
         return self._projects[month]
