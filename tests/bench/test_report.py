@@ -101,3 +101,40 @@ def test_a_partial_run_says_so_and_how_to_reproduce_it(tmp_path):
     assert "partial" in text
     assert 'make bench SIZE=province BENCH_ARGS="--only pages --label pages"' in text
     assert f"Raw results: `{saver.data.name}`" in text
+
+
+def test_a_figure_that_breaks_is_recorded_as_failed_and_the_next_figures_still_run(monkeypatch):
+    from bench import figures
+
+    suite = figures.Suite("city", 7, runs=3, facts={}, log=lambda _text: None)
+    saved = []
+
+    def boom():
+        raise RuntimeError("数据库连接中断")
+
+    def fine():
+        suite.add(figures.figure("quarterly computation", 1.0, "s", [1.0], "< 30 s", True))
+
+    monkeypatch.setattr(suite, "bench_monthly", boom, raising=False)
+    monkeypatch.setattr(suite, "bench_quarterly", fine, raising=False)
+    results = suite.run(["monthly", "quarterly", "nonsense"], on_figure=lambda r: saved.append(len(r)))
+    assert [r["name"] for r in results] == [
+        "monthly: failed",
+        "quarterly computation",
+        "nonsense: unknown figure",
+    ]
+    assert results[0]["failed"] and "RuntimeError: 数据库连接中断" in results[0]["note"]
+    assert report.verdict(results[0]) == "FAILED"
+    assert saved == [1, 2]  # written after each figure that ran
+    assert set(suite.wall) == {"monthly", "quarterly"}
+
+
+def test_past_the_time_budget_each_figure_gets_one_run():
+    import time
+
+    from bench import figures
+
+    suite = figures.Suite("city", 7, runs=3, facts={}, log=lambda _text: None)
+    assert list(suite.rounds(3)) == [0, 1, 2]
+    suite.deadline = time.monotonic() - 1
+    assert list(suite.rounds(3)) == [0]
