@@ -10,11 +10,16 @@ INDEX = "complaints__receive_7963e8_idx"
 
 
 def covering(apps, schema_editor):
+    # Built beside the old index and swapped in, outside a transaction: on a 10-million-row
+    # table the build takes minutes, and a DROP held until the end would block every reader.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        schema_editor.execute("DROP INDEX IF EXISTS complaint_received_counts_new")
         schema_editor.execute(
-            f"CREATE INDEX {INDEX} ON complaints_complaint (received_at) INCLUDE (project_id, township_id, region_path)"
+            "CREATE INDEX CONCURRENTLY complaint_received_counts_new ON complaints_complaint "
+            "(received_at) INCLUDE (project_id, township_id, region_path)"
         )
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        schema_editor.execute(f"ALTER INDEX complaint_received_counts_new RENAME TO {INDEX}")
 
 
 def plain(apps, schema_editor):
@@ -24,6 +29,8 @@ def plain(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("campaigns", "0004_inspection_draws_and_visits"),
         ("complaints", "0002_resident_reports"),
