@@ -76,8 +76,9 @@ def project_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
+        # The committee is a one-to-one: joined here instead of a query of its own.
         Project.objects.visible_to(request.user).select_related(
-            "township", "community", "company", "manager"
+            "township", "community", "company", "manager", "owners_committee"
         ),
         pk=pk,
     )
