@@ -17,6 +17,7 @@ import logging
 from datetime import timedelta
 
 import kombu.exceptions
+import psycopg
 from celery import current_task
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
@@ -26,7 +27,14 @@ from .models import Job, ScheduledSlot
 logger = logging.getLogger(__name__)
 
 # A database restart or failover, a dropped connection, the broker gone while the task queues more work.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, kombu.exceptions.OperationalError)
+# psycopg's own errors too: the PostgreSQL import writer COPYs through the raw connection.
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    kombu.exceptions.OperationalError,
+)
 # Spread over ~10 minutes (5, 10, 20, 40… s with jitter, capped at 5 minutes): long enough for a
 # PostgreSQL restart, short enough that the user still sees the job finish.
 RETRY = {
