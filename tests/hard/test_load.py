@@ -146,6 +146,20 @@ def stored_markers(database_url: str, run_id: str) -> dict[str, dict[str, int]]:
     return found
 
 
+# Every version an item went through is one recorded event (workflow._apply bumps both together), so an
+# item created in this run whose version and event count differ was changed without a trace.
+UNRECORDED_SQL = """
+SELECT i.id, i.version, count(e.id) FROM ledgers_ledgeritem i LEFT JOIN ledgers_ledgerevent e ON e.item_id = i.id
+WHERE i.problem LIKE %(like)s GROUP BY i.id, i.version HAVING i.version <> count(e.id)
+"""
+
+
+def unrecorded_versions(database_url: str, run_id: str) -> list[str]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(UNRECORDED_SQL, {"like": f"%LOAD-{run_id}-%"}).fetchall()
+    return [f"item {pk}: version {version}, {events} events" for pk, version, events in rows]
+
+
 def check_writes(writes: list[dict], stored: dict[str, dict[str, int]]) -> list[str]:
     """Accepted → exactly one row; refused → none; and no row of this run whose write nobody sent."""
     problems, sent = [], {where: set() for where in STORED}
@@ -185,6 +199,7 @@ def test_mixed_load_by_every_role_loses_and_duplicates_nothing(city_database, se
 
     writes = run.writes
     problems = check_writes(writes, stored_markers(city_database, run.id))
+    problems += unrecorded_versions(city_database, run.id)
     total, per_name = read_stats(run.csv_prefix)
     figures = summarise(total, per_name, run.times, writes, problems)
     figures["environment"] |= {
