@@ -83,12 +83,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--import-runs", type=int, help="runs of the import figures (default: --runs)")
     parser.add_argument("--only", default=",".join(FIGURES), help="comma-separated: " + ",".join(FIGURES))
-    parser.add_argument("--page-seconds", type=int, default=15, help="duration of each load run (≤ 60)")
+    parser.add_argument("--page-seconds", type=int, default=10, help="duration of each load run (≤ 60)")
     parser.add_argument(
         "--budget-minutes",
         type=float,
-        help="after this many minutes every remaining figure gets one run (default 22 at city size, so that "
-        "make bench ends within 30 minutes; 0 = no limit)",
+        help="the whole run's time: each figure gets a part of what is left (bench/figures.py SHARES) and no "
+        "further runs past it, but always one (default 26 at city size, so that make bench ends within 30 "
+        "minutes; 0 = no limit)",
     )
     parser.add_argument("--no-save", action="store_true", help="print only; write no result files")
     parser.add_argument(

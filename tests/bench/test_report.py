@@ -138,3 +138,14 @@ def test_past_the_time_budget_each_figure_gets_one_run():
     assert list(suite.rounds(3)) == [0, 1, 2]
     suite.deadline = time.monotonic() - 1
     assert list(suite.rounds(3)) == [0]
+
+
+def test_the_time_left_is_shared_among_the_remaining_figures_by_their_usual_cost():
+    from bench import figures
+
+    suite = figures.Suite("city", 7, runs=3, facts={}, log=lambda _text: None)
+    assert suite._deadline(1000.0, ["import", "pages"]) is None  # no budget: no deadline
+    suite.budget_end = 1170.0
+    share = figures.SHARES["import"] / (figures.SHARES["import"] + figures.SHARES["pages"])
+    assert suite._deadline(1000.0, ["import", "pages"]) == pytest.approx(1000 + 170 * share)
+    assert suite._deadline(1200.0, ["county"]) == 1200.0  # over budget: one run each, never a negative share
