@@ -234,8 +234,10 @@ class MonthlyRanking(models.Model):
     # A province month writes ~100,000 of these rows: the ids are copied in the same transaction
     # from the rows just read, so the database's per-row foreign-key checks (deferred to the
     # commit, they cost more than the insert) are left off, and so are the indexes no query
-    # uses. Django still applies on_delete when a project, company or manager is deleted.
-    run = models.ForeignKey(MonthlyRun, models.CASCADE, related_name="rankings", db_constraint=False)
+    # needs (a run's rows are deleted by campaign and month). Django still applies on_delete.
+    run = models.ForeignKey(
+        MonthlyRun, models.CASCADE, related_name="rankings", db_constraint=False, db_index=False
+    )
     campaign = models.ForeignKey(
         Campaign, models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
@@ -245,7 +247,7 @@ class MonthlyRanking(models.Model):
         Region, models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     company = models.ForeignKey(
-        Company, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        Company, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False, db_index=False
     )
     manager = models.ForeignKey(
         Manager, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False, db_index=False
@@ -266,12 +268,13 @@ class MonthlyRanking(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "month", "project"], name="ranking_unique_per_month")
         ]
+        # Every page and the API read a month's top N (in_top), scoped by path or company among
+        # those few rows; the rest of a month is read by (campaign, month[, project]), the unique
+        # index. So one small partial index, not indexes over all 100,000 rows of a month.
         indexes = [
-            models.Index(fields=["campaign", "month", "rank"]),
-            # Scoping is a prefix filter on the path: the pattern index alone serves it.
             models.Index(
-                fields=["region_path"], name="ranking_region_path", opclasses=["varchar_pattern_ops"]
-            ),
+                fields=["campaign", "month", "rank"], name="ranking_top", condition=models.Q(in_top=True)
+            )
         ]
 
     def __str__(self) -> str:

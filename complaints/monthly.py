@@ -184,7 +184,8 @@ def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
         month=month,
         defaults=_run_fields(campaign, month, project_counts, township_counts, counts),
     )
-    MonthlyRanking.objects.filter(run=run).delete()
+    # By (campaign, month), the unique index's prefix: the rankings have no index on run.
+    MonthlyRanking.objects.filter(campaign=campaign, month=month).delete()
     TownshipMonth.objects.filter(run=run).delete()
     last_year = counts.townships(rules.shift_month(month, -12))
     proposals = _rank(campaign, run, project_counts) + _townships(campaign, run, township_counts, last_year)
