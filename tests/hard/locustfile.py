@@ -27,6 +27,7 @@ from pathlib import Path
 
 import gevent
 from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 
 CONFIG = json.loads(Path(os.environ["LOADTEST_CONFIG"]).read_text())
 WRITES = Path(CONFIG["writes"])
@@ -75,14 +76,16 @@ class Staff(HttpUser):
 
     def on_start(self) -> None:
         self.client.get("/login/", name="/login/")
-        response = self.client.post(
+        with self.client.post(
             "/login/",
             data={"username": self.username, "password": CONFIG["password"], **self._form_token()},
             allow_redirects=False,
             name="/login/ (POST)",
-        )
-        if response.status_code != 302:
-            raise RuntimeError(f"{self.username} could not log in: {response.status_code}")
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{self.username} could not log in")  # counted, so the test fails
+                raise StopUser()
         self.me = self._api("/api/users/me/")
         self.projects = [p["id"] for p in self._api("/api/projects/").get("results", [])]
         campaigns = self._api("/api/campaigns/").get("results", [])

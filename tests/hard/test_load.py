@@ -214,11 +214,17 @@ def test_mixed_load_by_every_role_loses_and_duplicates_nothing(city_database, se
     assert problems == [], "\n".join(problems[:50])
     assert figures["summary"]["requests"] > 0
     assert figures["summary"]["failures"] == 0, _failures_text(run.csv_prefix)
+    assert _exceptions(run.csv_prefix) == [], "an exception in the locustfile stopped part of the mix"
 
 
 def _failures_text(prefix: Path) -> str:
     path = Path(f"{prefix}_failures.csv")
     return path.read_text()[:4000] if path.exists() else ""
+
+
+def _exceptions(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_exceptions.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def summarise(
