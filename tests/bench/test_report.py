@@ -10,7 +10,7 @@ from bench import pages, report
 def _wrk(**values):
     run = {"requests": 300, "seconds": 15.0, "p50_ms": 40.0, "p95_ms": 120.0, "p99_ms": 150.0, "max_ms": 170.0,
            "non200": 0, "timeouts": 0, "socket_errors": 0}  # fmt: skip
-    return pages.bounded({**run, **values})
+    return pages.bounded({**run, **values}, 15, None)
 
 
 def test_a_run_whose_requests_timed_out_reports_p95_only_as_a_lower_bound():
@@ -19,6 +19,9 @@ def test_a_run_whose_requests_timed_out_reports_p95_only_as_a_lower_bound():
     assert run["p95_at_least"] and run["p95_ms"] == pages.TIMEOUT_S * 1000
     stalled = _wrk(requests=0, p95_ms=0.0, timeouts=20)
     assert stalled["stalled"] and stalled["p95_ms"] == pages.TIMEOUT_S * 1000
+    # Nothing finished in a 3 s run with 0.5–1.5 s pauses, nothing timed out either: each took ≥ 1.5 s.
+    short = pages.bounded({**_wrk(), "requests": 0, "p95_ms": 0.0}, 3, (500, 1500))
+    assert short["stalled"] and short["p95_ms"] == 1500.0 and short["p95_at_least"]
 
 
 def test_a_page_figure_tells_answers_that_were_not_200_from_timeouts_and_fails_on_either():
