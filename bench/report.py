@@ -63,14 +63,25 @@ def markdown(name: str, results: list[dict], env: dict, raw: str) -> str:
     for f in results:
         note = f["note"].replace("|", "/")
         out.append(f"| {f['name']} | {value_text(f)} | {_runs(f)} | {f['target']} | {verdict(f)} | {note} |")
-    out += ["", f"Reproduce: `{reproduce(name)}` (see README.md, Benchmarks).", "", f"Raw results: `{raw}`"]
+    out += [
+        "",
+        f"Reproduce: `{reproduce(name, env.get('only'))}` (see README.md, Benchmarks).",
+        "",
+        f"Raw results: `{raw}`",
+    ]
     return "\n".join(out) + "\n"
 
 
-def reproduce(name: str) -> str:
+def reproduce(name: str, only: list[str] | None = None) -> str:
+    """The make command that runs the same figures again (a partial run: its --only and --label)."""
     size, _, label = name.partition("-")
-    args = f' BENCH_ARGS="--only {label} --label {label}"' if label else ""
-    return f"make bench{'' if size == 'city' else f' SIZE={size}'}{args}"
+    args = []
+    if only and set(only) != {"import", "monthly", "quarterly", "export", "pages", "county"}:
+        args.append(f"--only {','.join(only)}")
+    if label:
+        args.append(f"--label {label}")
+    extra = f' BENCH_ARGS="{" ".join(args)}"' if args else ""
+    return f"make bench{'' if size == 'city' else f' SIZE={size}'}{extra}"
 
 
 class Saver:

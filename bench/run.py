@@ -11,6 +11,7 @@ table and writes bench/results/<size>-<date>.json and bench/results/LATEST-<size
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -96,6 +97,8 @@ def main() -> None:
         "--label", default="", help="suffix of the result files, for a partial run (e.g. import)"
     )
     args = parser.parse_args()
+    # Stopped with SIGTERM (kill, timeout), the finally blocks still stop gunicorn and the servers started here.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     log = Log()
     svc = services.start()
     try:

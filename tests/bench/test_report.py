@@ -99,10 +99,14 @@ def test_a_readme_without_the_markers_is_refused(results, tmp_path):
 
 def test_a_partial_run_says_so_and_how_to_reproduce_it(tmp_path):
     saver = report.Saver("province-pages", tmp_path)
-    saver.save([], {**_env(), "complete": False})
+    saver.save([], {**_env(), "complete": False, "only": ["pages", "county"]})
     text = saver.latest.read_text(encoding="utf-8")
     assert "partial" in text
-    assert 'make bench SIZE=province BENCH_ARGS="--only pages --label pages"' in text
+    assert 'make bench SIZE=province BENCH_ARGS="--only pages,county --label pages"' in text
+    assert (
+        report.reproduce("city", ["import", "monthly", "quarterly", "export", "pages", "county"])
+        == "make bench"
+    )
     assert f"Raw results: `{saver.data.name}`" in text
 
 
