@@ -131,3 +131,14 @@ def test_the_ranking_page_says_the_computation_waits_for_the_broker(
         )
     assert response.status_code == 200 and outbox.BROKER_DOWN in response.text
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.WAITING
+
+
+def test_a_starting_worker_relays_what_waited():
+    from types import SimpleNamespace
+
+    from config.celery import relay_outbox_at_start
+
+    sent = []
+    app = SimpleNamespace(send_task=sent.append)
+    relay_outbox_at_start(sender=SimpleNamespace(app=app))
+    assert sent == [relay_outbox.name]
