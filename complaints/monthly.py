@@ -249,7 +249,7 @@ def _projects(campaign: Campaign) -> dict[int, tuple[int, str, int | None, int |
     rows = Project.objects.filter(region_path__startswith=campaign.jurisdiction.path).values_list(
         "pk", "township_id", "region_path", "company_id", "manager_id"
     )
-    return {pk: tuple(values) for pk, *values in rows}
+    return {row[0]: row[1:] for row in rows}
 
 
 _RANKING_COLUMNS = (
@@ -269,13 +269,8 @@ def _write_rankings(rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         sql = f"COPY {MonthlyRanking._meta.db_table} ({', '.join(_RANKING_COLUMNS)}) FROM STDIN"
         with cursor.copy(sql) as copy:
-            for start in range(0, len(rows), 5000):
-                copy.write(
-                    "".join(
-                        "\t".join(r"\N" if v is None else str(v) for v in row) + "\n"
-                        for row in rows[start : start + 5000]
-                    )
-                )
+            for row in rows:
+                copy.write_row(row)  # psycopg's C adapters: a string per value in Python cost seconds
 
 
 def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[tuple]:

@@ -7,6 +7,7 @@ results and the proposed actions in one transaction.
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -52,8 +53,9 @@ def last_day(month: str) -> date:
 # --- projects: the monthly top N and its streaks -----------------------------------------
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
+    """A tuple, not a dataclass: a province month ranks 100,000 projects."""
+
     project_id: int
     count: int
     rank: int
