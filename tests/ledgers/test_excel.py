@@ -92,6 +92,46 @@ def test_formula_looking_cells_stay_text(tmp_path, zz, ledger):
         assert cells[text].data_type == "s"
 
 
+def test_a_project_with_one_problem_has_no_merged_cells(tmp_path, zz, ledger):
+    sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
+
+    # 东湖家园 has one problem, on row 4: its project cells are plain cells, not one-row merges.
+    assert sheet["B4"].value == "东湖家园"
+    assert {str(r) for r in sheet.merged_cells.ranges if r.min_row >= 4} == {f"{c}5:{c}7" for c in "ABCDJK"}
+
+
+def test_project_merges_do_not_depend_on_how_rows_are_fetched(tmp_path, zz, ledger, monkeypatch):
+    monkeypatch.setattr(excel, "FETCH_ROWS", 2)  # 阳光花园's three problems arrive in two fetches
+
+    sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
+
+    assert {f"{c}5:{c}7" for c in "ABCDJK"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert [sheet[f"A{r}"].value for r in range(4, 8)] == [1, 2, None, None]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("漏水\x07严重\x1b", "漏水严重"),  # control characters pasted from elsewhere are dropped
+        ("第一行\r\n第二行", "第一行\n第二行"),  # a textarea's CR LF is Excel's line feed
+        ('A&B <c> "d"', 'A&B <c> "d"'),
+        ("_x0041_ 是字面文字", "_x0041_ 是字面文字"),  # not Excel's escape for "A"
+        ("\x08", None),  # nothing left: an empty cell, still bordered
+    ],
+)
+def test_problem_text_is_cleaned_of_control_characters_and_kept_otherwise(
+    tmp_path, zz, project_a, stored, shown
+):
+    log(zz, project_a, "1.1", stored, measures='=HYPERLINK("http://x")')
+    path = export(tmp_path, zz)
+
+    (row,) = excel.read_rows(path)  # calamine decodes text as Excel does (openpyxl keeps _x005F_)
+    assert row.cells[4] == (shown or "")
+    sheet = load_workbook(path)["1 环境卫生"]
+    assert sheet["E4"].border.left.style == "thin"
+    assert sheet["F4"].value == '=HYPERLINK("http://x")' and sheet["F4"].data_type == "s"
+
+
 def test_export_prints_on_a4_landscape_with_the_header_repeated(tmp_path, zz, ledger):
     sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
 
