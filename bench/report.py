@@ -118,8 +118,9 @@ def latest_runs(folder: Path = RESULTS) -> list[tuple[str, dict]]:
             (p for p in folder.glob(f"{name}-*.json") if stamped.match(p.name)), reverse=True
         )
         raw = next((p for p in candidates if p.exists()), None)
-        if raw is not None:
-            found.append((name, json.loads(raw.read_text(encoding="utf-8"))))
+        data = json.loads(raw.read_text(encoding="utf-8")) if raw is not None else {}
+        if "figures" in data:  # written by bench.run (bench/results/ also holds other tools' results)
+            found.append((name, data))
     order = list(_SIZES)
     size_rank = lambda name: order.index(name.split("-")[0]) if name.split("-")[0] in order else len(order)  # noqa: E731
     return sorted(found, key=lambda item: (size_rank(item[0]), "-" in item[0], item[0]))
@@ -149,7 +150,7 @@ def current(runs: list[tuple[str, dict]]) -> list[tuple[str, dict, list[dict]]]:
 
 
 def _load_range(env: dict) -> str:
-    ones = [la[0] for la in env["machine"]["load_average_1_5_15"]]
+    ones = [la[0] for la in env.get("machine", {}).get("load_average_1_5_15", [])]
     return f"{min(ones):g}–{max(ones):g}" if ones else "?"
 
 

@@ -71,6 +71,9 @@ def results(tmp_path):
     older = {"environment": _env("2026-12-02T09:00:00+00:00"), "figures": [dict(figures[0], value=7.0)]}
     folder.joinpath("LATEST-city-compute.md").write_text("Raw results: `city-compute-2026-12-02T0900.json`\n")
     folder.joinpath("city-compute-2026-12-02T0900.json").write_text(json.dumps(older))
+    # Another tool's results in the same folder, in its own format: not a bench.run file, left out.
+    folder.joinpath("LATEST-loadtest.md").write_text("# Load test\n")
+    folder.joinpath("loadtest-2026-12-02T1420.json").write_text(json.dumps({"summary": {"p95_ms": 5871.7}}))
     return folder
 
 
@@ -83,7 +86,7 @@ def test_the_readme_block_is_rebuilt_from_every_latest_file_and_nothing_else_cha
     assert "| monthly computation of 2026-10 | 1.5 s | < 2 s | OK |" in text
     assert "| pages: failed | error |  | FAILED |" in text
     assert "| monthly computation of 2026-10 | 3.0 s | < 2 s | MISSED |" in text  # the newer JSON
-    assert "9.0 s" not in text and "7.0 s" not in text and "`compute`" not in text
+    assert "9.0 s" not in text and "7.0 s" not in text and "`compute`" not in text and "loadtest" not in text
     assert text.index("市级 city") < text.index("省级 province，部分运行 `monthly`")
     assert "1 分钟负载 1.5–2.25" in text and "全程 25.0 分钟" in text
     report.rewrite_readme(readme, results)
