@@ -318,20 +318,27 @@ def _insert_scores(run: ScoreRun, figures: QuarterFigures, outcome: Outcome) -> 
             cursor.executemany(sql, rows[start : start + 5000])
 
 
-def _as_text(value) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value) if isinstance(value, list) else str(value)
+_CENTS = tuple(SCORE_COLUMNS.index(c) for c in ("complaints_per_100", "timeliness", "score"))
+_MISSING = SCORE_COLUMNS.index("missing")
+
+
+def _as_written(values: list) -> tuple:
+    """A stored score row as _insert_scores writes it: hundredths as text, the missing inputs as JSON."""
+    for i in _CENTS:
+        if values[i] is not None:
+            values[i] = str(values[i])
+    values[_MISSING] = json.dumps(values[_MISSING])
+    return tuple(values)
 
 
 def _changed_scores(run: ScoreRun, rows: list[tuple]) -> list[tuple]:
     """The rows a rerun must write: it deletes only the scores that changed or went away, and
     returns the new and changed ones. A rerun on the same data writes nothing, so the audit
     trigger on scores records real changes only, not 100,000 deletions per rerun."""
-    wanted = {row[1]: tuple(_as_text(v) for v in row) for row in rows}
+    wanted = {row[1]: row for row in rows}
     stale, kept = [], set()
     for pk, *values in ProjectScore.objects.filter(run=run).values_list("pk", *SCORE_COLUMNS):
-        if wanted.get(values[1]) == tuple(_as_text(v) for v in values):
+        if wanted.get(values[1]) == _as_written(values):
             kept.add(values[1])
         else:
             stale.append(pk)
