@@ -2,9 +2,10 @@
 
 Each page gets its own gunicorn (started fresh, so a page that stalls cannot leave a queue of
 abandoned requests for the next page), a 3 s warm-up and then --runs wrk runs per load mode,
-signed in as the task force of the whole jurisdiction with a session cookie. A run in which
-any request timed out is followed by a fresh server too: the sync workers would otherwise
-still be answering the requests wrk gave up on.
+signed in as the task force of the whole jurisdiction with a session cookie. Between runs the
+server first answers what wrk left in flight when it stopped (Server.settle), so no run starts
+behind the last one's queue; after a run in which requests timed out, the server is restarted
+instead (draining requests that take over 10 s each would take minutes).
 
 Each wrk connection is one user. "with no pause" is 20 users each sending the next request
 as soon as the answer arrives (20 requests always in flight: p95 includes the wait for one of
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -35,6 +37,7 @@ USERS = 20
 WORKERS = 2
 TIMEOUT_S = 10
 WARM_UP_S = 3
+START_S = 180
 MODES = {"clicking every 0.5–1.5 s": (500, 1500), "with no pause": None}
 _LUA = """
 local paths = %(paths)s
@@ -158,16 +161,20 @@ class Server:
                  "--workers", str(WORKERS), "--timeout", "120", "--graceful-timeout", "1", "--log-level", "error"],
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        for _ in range(300):
+        # Two workers importing Django on a busy 2-core machine can take a minute before the first answer.
+        deadline = time.monotonic() + START_S
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=2)  # nosec B310  # a fixed http URL of our own server
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=10)  # nosec B310  # a fixed http URL of our own server
                 return
+            except urllib.error.HTTPError:
+                return  # it answers (what it answers, the page check and the load runs count)
             except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
+                time.sleep(0.5)
+        code = self.process.poll()
         self.stop()
-        raise RuntimeError(f"gunicorn did not start (see {BENCH_DIR / 'gunicorn.log'})")
+        why = f"exited with {code}" if code is not None else f"did not answer within {START_S} s"
+        raise RuntimeError(f"gunicorn {why} (see {BENCH_DIR / 'gunicorn.log'})")
 
     def stop(self) -> None:
         """Quick shutdown (SIGINT): workers busy with abandoned requests are not waited for."""
@@ -183,6 +190,19 @@ class Server:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def settle(self) -> None:
+        """Wait until the workers have answered what wrk left queued when it stopped (up to 20 requests it
+        no longer waits for), so the next run does not start behind them. Connections are accepted in
+        order: a request sent now is answered after those, and one more after the other worker's last."""
+        try:
+            for _ in range(WORKERS):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{self.port}/login/", timeout=60)  # nosec B310  # our own server
+                except urllib.error.HTTPError:
+                    pass  # answered: that is all this waits for
+        except OSError:  # no answer in a minute: a fresh server is quicker
+            self.restart()
 
 
 def wrk(port: int, paths: list[str], cookie: str, seconds: int, think: tuple[int, int] | None) -> dict:
@@ -244,7 +264,7 @@ def _measure_page(page, paths, cookie, rounds, runs, seconds, checked, log) -> l
     server = Server()
     server.start()
     try:
-        wrk(server.port, paths, cookie, WARM_UP_S, None)  # both workers load templates and connect
+        _warm_up(server, paths, cookie)
         figures = []
         for mode, think in MODES.items():
             results = []
@@ -253,11 +273,20 @@ def _measure_page(page, paths, cookie, rounds, runs, seconds, checked, log) -> l
                 results.append(result)
                 log(f"{page} ({mode}): {result}")
                 if result["timeouts"] or result.get("stalled"):
-                    server.restart()  # the workers are still busy with what wrk gave up on
+                    server.restart()  # draining what wrk gave up on would take longer than a restart
+                    _warm_up(server, paths, cookie)
+                else:
+                    server.settle()
             figures.append(_load_figure(page, paths, seconds, mode, results, checked))
         return figures
     finally:
         server.stop()
+
+
+def _warm_up(server, paths, cookie) -> None:
+    """Both workers load templates and connect; then the queue it leaves is drained."""
+    wrk(server.port, paths, cookie, WARM_UP_S, None)
+    server.settle()
 
 
 def _load_figure(page, paths, seconds, mode, results, checked) -> dict:
