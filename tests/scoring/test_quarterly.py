@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from campaigns import actions as register
 from campaigns.models import Action
@@ -303,22 +304,20 @@ def test_a_run_that_fails_halfway_leaves_the_quarter_as_it_was_and_a_rerun_succe
     assert ListEntry.objects.get(run=run, list="black").project == surveyed["a"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the audit trigger on scores is PostgreSQL's")
 def test_a_rerun_rewrites_only_the_scores_that_changed(campaign, surveyed):
     """The audit trigger records every deleted score: a rerun must not delete unchanged ones."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     run = compute_quarter(campaign, QUARTER)
     ids = dict(ProjectScore.objects.values_list("project_id", "pk"))
     survey(campaign, surveyed["y"], 70)
 
-    with CaptureQueriesContext(connection) as queries:
-        compute_quarter(campaign, QUARTER)
+    compute_quarter(campaign, QUARTER)
 
-    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "scoring_projectscore"')]
-    assert len(deletes) == 1 and str(ids[surveyed["y"].pk]) in deletes[0]
     after = dict(ProjectScore.objects.filter(run=run).values_list("project_id", "pk"))
     assert (
         after[surveyed["a"].pk] == ids[surveyed["a"].pk] and after[surveyed["b"].pk] == ids[surveyed["b"].pk]
     )
+    assert after[surveyed["y"].pk] != ids[surveyed["y"].pk]
     assert ProjectScore.objects.get(project=surveyed["y"]).satisfaction == Decimal("70.00")
+    compute_quarter(campaign, QUARTER)
+    assert dict(ProjectScore.objects.filter(run=run).values_list("project_id", "pk")) == after
