@@ -81,3 +81,13 @@ def test_a_chosen_value_shows_its_name_and_a_foreign_one_is_refused(projects, to
     assert 'value="示范物业服务有限公司"' in own.text
     foreign = client.get(reverse("complaints:list"), {"project": projects["y"].pk})
     assert foreign.context["filter"].errors and "锦绣苑" not in foreign.text
+
+
+def test_filter_selects_read_their_choices_in_one_plain_query(
+    projects, department, client_for, django_assert_max_num_queries
+):
+    """On PostgreSQL Django's default is a server-side cursor per select (DECLARE, FETCH, CLOSE)."""
+    with django_assert_max_num_queries(50) as captured:
+        page = client_for(department).get(reverse("ledgers:item_list"))
+    assert '<select name="responsible_unit"' in page.text
+    assert not [q["sql"] for q in captured.captured_queries if q["sql"].startswith("DECLARE")]
