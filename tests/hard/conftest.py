@@ -293,7 +293,7 @@ class App:
         for process in (self.web, self.worker, self.beat):
             if process is not None:
                 try:
-                    process.wait(timeout=20)
+                    process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait(timeout=10)
