@@ -320,18 +320,6 @@ def app_factory(stack, tmp_path):
         app.stop()
 
 
-@pytest.fixture(scope="module")
-def city_app(stack, tmp_path_factory):
-    """gunicorn + one Celery worker on a private copy of the city data set (5,000 projects)."""
-    app = App(stack, stack.fresh_database("city"), tmp_path_factory.mktemp("city"))
-    try:
-        app.start_worker(concurrency=2)
-        app.start_web(workers=3)
-        yield app
-    finally:
-        app.stop()
-
-
 class Browser:
     """A logged-in HTTP client of a live app (urllib: cookies, CSRF). Never raises on 4xx/5xx."""
 
