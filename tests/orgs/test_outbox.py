@@ -34,10 +34,17 @@ def broker_down():
         broker_url=f"redis://127.0.0.1:{_closed_port()}/0",
         broker_transport_options={"socket_connect_timeout": 1},
     )
-    current_app._pool = None  # the producer pool was made for the old URL, if at all
+    _forget_connections()
     yield
     conf.update(saved)
+    _forget_connections()
+
+
+def _forget_connections():
+    # The connection and producer pools are made for the URL of their first use (an earlier test may
+    # have sent to a live Redis): both must go, or messages keep reaching the old broker.
     current_app._pool = None
+    current_app.amqp._producer_pool = None
 
 
 @pytest.fixture
