@@ -167,6 +167,8 @@ def clean_up() -> float:
                 cursor.execute("RESET session_replication_role")
         cursor.execute("DELETE FROM complaints_importbatch")
         cursor.execute("DELETE FROM orgs_job WHERE kind = 'complaint_import'")
-        if connection.vendor == "postgresql":
+        # VACUUM cannot run inside a transaction (a test's, for one); the next run then merely reads a
+        # table with dead rows.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             cursor.execute("VACUUM ANALYZE complaints_complaint")
     return time.perf_counter() - started
