@@ -68,8 +68,10 @@ class Ranked(NamedTuple):
 def rank_projects(counts: dict[int, int], size: int) -> list[Ranked]:
     ordered = sorted(((pid, n) for pid, n in counts.items() if n > 0), key=lambda item: (-item[1], item[0]))
     ranked: list[Ranked] = []
+    rank, previous = 0, None
     for position, (pid, count) in enumerate(ordered, start=1):
-        rank = ranked[-1].rank if ranked and ranked[-1].count == count else position
+        if count != previous:
+            rank, previous = position, count
         ranked.append(Ranked(pid, count, rank, rank <= size))
     return ranked
 
