@@ -2,7 +2,7 @@
 
 A month's derived rows (MonthlyRanking, TownshipMonth) are replaced as a whole in one
 transaction, so a rerun gives the same result; proposed actions go through
-campaigns.actions.propose, which never touches one already confirmed, waived or done.
+campaigns.actions.propose_all, which never touches one already confirmed, waived or done.
 Streaks read the stored results of earlier months, computing missing ones first. Every count a
 call needs (the months it computes, their year-to-date and last year's months) is gathered
 by one GROUP BY per key over those months, not by a query per month.

@@ -1,9 +1,9 @@
 """The quarterly computation: figures → rules → one run of results and proposed actions.
 
 SPEC.md "Consequences are records, not side effects": everything is written in one
-transaction; a rerun replaces the run's rows (no duplicates) and proposes through
-campaigns.actions.propose, which never touches an action already confirmed, waived
-or done. A published quarter is frozen: it cannot be recomputed, so a parameter
+transaction; a rerun replaces the run's rows (no duplicates; on PostgreSQL only the scores
+that changed) and proposes through campaigns.actions.propose_all, which never touches an
+action already confirmed, waived or done. A published quarter is frozen: it cannot be recomputed, so a parameter
 changed afterwards cannot rewrite it.
 """
 
