@@ -15,6 +15,7 @@ from orgs.demo import DemoContext
 from orgs.models import ProjectAlias
 
 from . import monthly, rules
+from .excel import FIELD_LABELS
 from .importing import create_batch, file_hash, run_import
 
 MONTHS = 24
@@ -29,17 +30,7 @@ CATEGORIES = {
 }
 STATUSES = ["已办结"] * 8 + ["办理中", "已退回"]
 SATISFACTION = ["满意"] * 6 + ["基本满意"] * 2 + ["不满意", ""]
-HEADER = [
-    "工单编号",
-    "受理时间",
-    "所属镇街",
-    "小区名称",
-    "诉求地址",
-    "诉求类别",
-    "诉求内容",
-    "办理状态",
-    "满意度",
-]
+HEADER = list(FIELD_LABELS.values())
 
 
 def _full_width(text: str) -> str:

@@ -6,20 +6,11 @@ import csv
 import pytest
 
 from campaigns.models import Action
+from complaints.excel import FIELD_LABELS
 
 from .conftest import expect, login
 
-HEADER = [
-    "工单编号",
-    "受理时间",
-    "所属镇街",
-    "小区名称",
-    "诉求地址",
-    "诉求类别",
-    "诉求内容",
-    "办理状态",
-    "满意度",
-]
+HEADER = list(FIELD_LABELS.values())
 
 
 @pytest.fixture

@@ -7,19 +7,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from complaints.excel import FIELD_LABELS
 from complaints.importing import create_batch, run_import
 
-HEADER = [
-    "工单编号",
-    "受理时间",
-    "所属镇街",
-    "小区名称",
-    "诉求地址",
-    "诉求类别",
-    "诉求内容",
-    "办理状态",
-    "满意度",
-]
+HEADER = list(FIELD_LABELS.values())
 
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", header=HEADER) -> Path:

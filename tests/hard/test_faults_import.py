@@ -8,21 +8,12 @@ import time
 
 import pytest
 
+from complaints.excel import FIELD_LABELS
+
 from .conftest import App, Browser, wait_for
 
 ROWS = 200_000
-HEADER = [
-    "工单编号",
-    "受理时间",
-    "所属镇街",
-    "小区名称",
-    "诉求地址",
-    "诉求类别",
-    "诉求内容",
-    "办理状态",
-    "满意度",
-    "来源",
-]
+HEADER = list(FIELD_LABELS.values())
 # What a complaint is after the import: its key, where it was matched, what the hotline said.
 SNAPSHOT = (
     "SELECT channel, ticket, township_id, project_id, match_state, status, satisfaction, received_at "

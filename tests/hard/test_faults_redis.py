@@ -7,20 +7,11 @@ import threading
 import time
 from collections import Counter
 
+from complaints.excel import FIELD_LABELS
+
 from .conftest import Browser, wait_for
 
-HEADER = [
-    "工单编号",
-    "受理时间",
-    "所属镇街",
-    "小区名称",
-    "诉求地址",
-    "诉求类别",
-    "诉求内容",
-    "办理状态",
-    "满意度",
-    "来源",
-]
+HEADER = list(FIELD_LABELS.values())
 PAGES = [
     "/",
     "/orgs/projects/",
