@@ -108,8 +108,10 @@ class Complaint(models.Model):
     channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
     ticket = models.CharField(_("工单编号"), max_length=64)
     received_at = models.DateTimeField(_("受理时间"))
+    # No index of its own on township or project: the (township, received_at) and (project, received_at)
+    # indexes below start with them, and every index costs each imported row an insert.
     township = models.ForeignKey(
-        Region, models.PROTECT, related_name="complaints", verbose_name=_("所属镇街")
+        Region, models.PROTECT, related_name="complaints", verbose_name=_("所属镇街"), db_index=False
     )
     # The matched project's region path, or the township's while unmatched: scoping is one prefix filter.
     region_path = models.CharField(max_length=255, db_index=True)
@@ -120,7 +122,13 @@ class Complaint(models.Model):
     status = models.CharField(_("办理状态"), max_length=50, blank=True)
     satisfaction = models.CharField(_("满意度"), max_length=50, blank=True)
     project = models.ForeignKey(
-        Project, models.SET_NULL, null=True, blank=True, related_name="complaints", verbose_name=_("项目")
+        Project,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("项目"),
+        db_index=False,
     )
     match_state = models.CharField(
         _("匹配状态"), max_length=16, choices=MatchState.choices, default=MatchState.UNMATCHED
