@@ -28,7 +28,7 @@ SHARES = {
     "monthly": 1,
     "quarterly": 1,
     "export": 3,
-    "pages": 6,
+    "pages": 4,
     "county": 1.5,
 }
 
