@@ -20,3 +20,21 @@ def pytest_terminal_summary(terminalreporter):
         if total:
             covered = FIGURES["urls checked"] + FIGURES["admin urls"]
             terminalreporter.write_line(f"URLs covered: {covered} of {total} ({100 * covered / total:.0f}%)")
+
+
+@pytest.fixture
+def action(campaign, project_a):
+    """A proposed 工作提醒 on project A: what the audit and ETag tests change behind the app's back."""
+    from campaigns.models import Action
+
+    return Action.objects.create(
+        campaign=campaign,
+        kind=Action.Kind.WORK_REMINDER,
+        period="2026-11",
+        target_type=Action.TargetType.PROJECT,
+        target_id=project_a.pk,
+        target_name=project_a.name,
+        project=project_a,
+        region_path=project_a.region_path,
+        rule="测试规则",
+    )

@@ -166,18 +166,7 @@ def test_one_bulk_statement_records_every_row(project_a, campaign):
 
 
 @postgresql_only
-def test_bulk_updates_and_deletes_of_actions_are_recorded(campaign, project_a):
-    action = Action.objects.create(
-        campaign=campaign,
-        kind=Action.Kind.WORK_REMINDER,
-        period="2026-11",
-        target_type=Action.TargetType.PROJECT,
-        target_id=project_a.pk,
-        target_name=project_a.name,
-        project=project_a,
-        region_path=project_a.region_path,
-        rule="测试规则",
-    )
+def test_bulk_updates_and_deletes_of_actions_are_recorded(action, project_a):
     Action.objects.filter(pk=action.pk).update(status=Action.Status.WAIVED, reason="")
     update = AuditRecord.objects.get(table_name="campaigns_action", row_id=action.pk, op="UPDATE")
     assert (update.before, update.after) == ({"status": "proposed"}, {"status": "waived"})

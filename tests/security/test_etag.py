@@ -168,21 +168,6 @@ def test_an_order_answer_with_a_stale_if_match_gets_412(company_x, township_a, l
     assert line.decision == "answered"
 
 
-@pytest.fixture
-def action(campaign, project_a) -> Action:
-    return Action.objects.create(
-        campaign=campaign,
-        kind=Action.Kind.WORK_REMINDER,
-        period="2026-11",
-        target_type=Action.TargetType.PROJECT,
-        target_id=project_a.pk,
-        target_name=project_a.name,
-        project=project_a,
-        region_path=project_a.region_path,
-        rule="测试规则",
-    )
-
-
 def test_an_action_decision_with_a_stale_if_match_gets_412(task_force, action):
     url = reverse("action-detail", args=[action.pk])
     tag = api(task_force).get(url)["ETag"]
