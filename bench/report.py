@@ -23,8 +23,10 @@ def verdict(fig: dict) -> str:
 
 
 def value_text(fig: dict) -> str:
-    """The median as shown: '≥' when it is only a lower bound (requests that never answered)."""
-    return f"{'≥ ' if fig.get('at_least') else ''}{fig['value']} {fig['unit']}".strip()
+    """The median as shown: '≥' when it is only a lower bound (requests that never answered); a load
+    figure adds the throughput it was measured at (for the stress figure, the saturation throughput)."""
+    text = f"{'≥ ' if fig.get('at_least') else ''}{fig['value']} {fig['unit']}".strip()
+    return f"{text} at {fig['rps']:g} req/s" if fig.get("rps") is not None else text
 
 
 def table(results: list[dict]) -> str:
@@ -126,9 +128,15 @@ def latest_runs(folder: Path = RESULTS) -> list[tuple[str, dict]]:
     return sorted(found, key=lambda item: (size_rank(item[0]), "-" in item[0], item[0]))
 
 
+_PAGE = re.compile(r"^page (?:stress )?p95, (.+?) \(")
+
+
 def _key(name: str) -> str:
-    """A figure's identity across runs: its name without the load run's length (", 15 s)")."""
-    return re.sub(r", \d+ s\)$", ")", name)
+    """A figure's identity across runs: its name without the load run's length (", 15 s)"); a measured
+    page figure's is the page's, so a newer run of a page supersedes every load mode of an older one
+    (the modes have changed: an older run's modes must not stand beside the newer run's)."""
+    page = _PAGE.match(name)
+    return f"page: {page.group(1)}" if page else re.sub(r", \d+ s\)$", ")", name)
 
 
 def current(runs: list[tuple[str, dict]]) -> list[tuple[str, dict, list[dict]]]:
