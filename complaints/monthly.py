@@ -1,4 +1,4 @@
-"""The monthly computation: gather counts in SQL, apply rules.py, store the month, propose actions.
+"""The monthly computation: gather counts in SQL, rank in SQL, apply rules.py, store the month, propose actions.
 
 A month's derived rows (MonthlyRanking, TownshipMonth) are replaced as a whole in one
 transaction, so a rerun gives the same result; proposed actions go through
@@ -6,11 +6,14 @@ campaigns.actions.propose_all, which never touches one already confirmed, waived
 Streaks read the stored results of earlier months, computing missing ones first. Every count a
 call needs (the months it computes, their year-to-date and last year's months) is gathered
 by one GROUP BY per key over those months, not by a query per month.
+
+The project ranking is one INSERT … SELECT (RANKING_SQL): a province month ranks ~90,000
+projects, and carrying them through Python (read the counts, the projects, who served them and
+last month's streaks, rank, write back) took longer than the whole month's work may. Python
+reads back only the top N, the rows whose streaks can propose an action.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
@@ -54,8 +57,8 @@ def compute_month(campaign: Campaign, month: str) -> MonthlyRun:
     rules.parse_month(month)
     later = MonthlyRun.objects.filter(campaign=campaign, month__gt=month).order_by("month")
     months = [*_missing_history(campaign, month), month, *later.values_list("month", flat=True)]
-    counts = MonthCounts(campaign, months)
-    runs = {m: _compute(campaign, m, counts) for m in months}
+    with MonthCounts(campaign, months) as counts:
+        runs = {m: _compute(campaign, m, counts) for m in months}
     return runs[month]
 
 
@@ -85,10 +88,10 @@ def _ranges(months: Iterable[str]) -> Iterator[tuple[str, str]]:
         yield first, previous
 
 
-def _counts_by_month(queryset, keys: tuple[str, ...], months: Iterable[str]) -> dict[str, dict[tuple, int]]:
-    """month → {(key values) → complaints} for the given months, in one GROUP BY over their date
-    ranges with a filtered count per month (plain range comparisons: no time-zone function per row)."""
-    months = sorted(set(months))
+def _grouped(queryset, keys: tuple[str, ...], months: list[str]):
+    """The complaints of the sorted months grouped by the keys, with a column m0, m1, … counting each
+    month's, in one GROUP BY over their date ranges (plain range comparisons: no time-zone function
+    per row)."""
     window = Q(pk__in=[])
     for first, last in _ranges(months):
         window |= Q(
@@ -98,24 +101,21 @@ def _counts_by_month(queryset, keys: tuple[str, ...], months: Iterable[str]) -> 
     for i, month in enumerate(months):
         start, end = rules.month_bounds(month)
         per_month[f"m{i}"] = Count("received_at", filter=Q(received_at__gte=start, received_at__lt=end))
+    return queryset.filter(window).values(*keys).annotate(**per_month).values_list(*keys, *per_month)
+
+
+def _counts_by_month(queryset, keys: tuple[str, ...], months: Iterable[str]) -> dict[str, dict[tuple, int]]:
+    """month → {(key values) → complaints} for the given months."""
+    months = sorted(set(months))
     found: dict[str, dict[tuple, int]] = {m: {} for m in months}
     if not months:
         return found
-    for row in queryset.filter(window).values(*keys).annotate(**per_month).values_list(*keys, *per_month):
+    for row in _grouped(queryset, keys, months):
         key, numbers = row[: len(keys)], row[len(keys) :]
         for month, n in zip(months, numbers, strict=True):
             if n:
                 found[month][key] = n
     return found
-
-
-def _sum_by(counts: dict[tuple, int], position: int) -> dict[int, int]:
-    """Counts keyed by tuples, summed by one element of the key (rows where it is NULL left out)."""
-    summed: dict[int, int] = defaultdict(int)
-    for key, n in counts.items():
-        if key[position] is not None:
-            summed[key[position]] += n
-    return dict(summed)
 
 
 def _stored_townships(campaign: Campaign, months: set[str]) -> dict[str, dict[int, int]]:
@@ -133,33 +133,80 @@ def _stored_townships(campaign: Campaign, months: set[str]) -> dict[str, dict[in
 
 
 class MonthCounts:
-    """The counts a compute_month call needs, gathered once: per project for the months it
-    computes, per township for those months, the same months last year and both years to date.
+    """The counts a compute_month call needs, gathered once: per project and township for the
+    months it computes, per township for the same months last year and both years to date.
 
-    The months it computes are counted from the complaints. The other months (the year to date,
-    last year) are read from their stored township rows: recounting ten to twenty months of a
-    province (4 of its 5 million complaints) took longer than the whole month's work may. A
-    month without stored rows is counted. A late import into a past month reaches the later
-    months' year-to-date when that month is recomputed, which recomputes every later month too.
+    The months it computes are counted from the complaints by one GROUP BY (project, township)
+    into a temporary table, TABLE, with a column per month (column()), that lives while the
+    `with` block does: the rankings are computed from it in SQL, and the townships' counts and
+    the run's totals are summed from it, without the ~90,000 rows of a province month passing
+    through Python. The other months (the year to date, last year) are read from their stored
+    township rows: recounting ten to twenty months of a province (4 of its 5 million complaints)
+    took longer than the whole month's work may. A month without stored rows is counted. A late
+    import into a past month reaches the later months' year-to-date when that month is
+    recomputed, which recomputes every later month too.
     """
 
+    TABLE = "monthly_counts"
+
     def __init__(self, campaign: Campaign, months: list[str]):
-        complaints = campaign_complaints(campaign)
+        self.campaign = campaign
+        self.months = sorted(set(months))
+        self._columns = {m: f"m{i}" for i, m in enumerate(self.months)}
+
+    def __enter__(self) -> "MonthCounts":
+        complaints = campaign_complaints(self.campaign)
         needed: set[str] = set()
-        for month in months:
+        for month in self.months:
             year_start = f"{month[:4]}-01"
             for i in range(int(month[5:7])):
                 needed.add(rules.shift_month(year_start, i))
                 needed.add(rules.shift_month(year_start, i - 12))
-        self._townships = _stored_townships(campaign, needed - set(months))
-        # The months computed: per project and per township from one scan of the index.
-        both = _counts_by_month(complaints, ("project_id", "township_id"), months)
-        self._projects = {m: _sum_by(both[m], 0) for m in months}
-        self._townships.update({m: _sum_by(both[m], 1) for m in months})
+        self._townships = _stored_townships(self.campaign, needed - set(self.months))
+        sql, params = _grouped(complaints, ("project_id", "township_id"), self.months).query.sql_with_params()
+        columns = [self._columns[m] for m in self.months]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} AS {sql}", params)
+            # A temporary table has no statistics until analysed, and PostgreSQL then plans the
+            # ranking's joins for a few rows: nested loops over 90,000 took a third longer.
+            cursor.execute(f"ANALYZE {self.TABLE}")
+            cursor.execute(
+                f"SELECT township_id, {', '.join(f'SUM({c})' for c in columns)} "  # nosec B608  # generated names
+                f"FROM {self.TABLE} WHERE township_id IS NOT NULL GROUP BY township_id"
+            )
+            by_township = cursor.fetchall()
+            cursor.execute(
+                "SELECT "  # nosec B608  # generated names
+                + ", ".join(
+                    f"SUM(CASE WHEN project_id IS NULL THEN 0 ELSE {c} END), "
+                    f"COUNT(DISTINCT CASE WHEN {c} > 0 THEN project_id END)"
+                    for c in columns
+                )
+                + f" FROM {self.TABLE}"
+            )
+            totals = cursor.fetchone()
+        for i, month in enumerate(self.months):
+            self._townships[month] = {row[0]: int(row[1 + i]) for row in by_township if row[1 + i]}
+        # month → (complaints matched to a project, projects with at least one)
+        self._projects = {
+            m: (int(totals[2 * i] or 0), int(totals[2 * i + 1])) for i, m in enumerate(self.months)
+        }
         others = _counts_by_month(complaints, ("township_id",), needed - set(self._townships))
-        self._townships.update({m: _sum_by(counts, 0) for m, counts in others.items()})
+        for month, counts in others.items():
+            self._townships[month] = {key[0]: n for key, n in counts.items() if key[0] is not None}
+        return self
 
-    def projects(self, month: str) -> dict[int, int]:
+    def __exit__(self, *exc) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+    def column(self, month: str) -> str:
+        """The column of TABLE that counts a month's complaints of each (project, township)."""
+        return self._columns[month]
+
+    def projects(self, month: str) -> tuple[int, int]:
+        """(complaints matched to a project, projects with at least one) in a month."""
         return self._projects[month]
 
     def townships(self, month: str) -> dict[int, int]:
@@ -177,27 +224,22 @@ class MonthCounts:
 @transaction.atomic
 def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
     started = timezone.now()
-    project_counts = counts.projects(month)
     township_counts = counts.townships(month)
     run, _ = MonthlyRun.objects.update_or_create(
-        campaign=campaign,
-        month=month,
-        defaults=_run_fields(campaign, month, project_counts, township_counts, counts),
+        campaign=campaign, month=month, defaults=_run_fields(campaign, month, counts)
     )
     # By (campaign, month), the unique index's prefix: the rankings have no index on run.
     MonthlyRanking.objects.filter(campaign=campaign, month=month).delete()
     TownshipMonth.objects.filter(run=run).delete()
     last_year = counts.townships(rules.shift_month(month, -12))
-    proposals = _rank(campaign, run, project_counts) + _townships(campaign, run, township_counts, last_year)
+    proposals = _rank(campaign, run, counts) + _townships(campaign, run, township_counts, last_year)
     _propose_all(campaign, month, proposals)
     # One inbox notice per run for the task force, and none when a rerun proposes nothing new.
     announce_proposals(campaign, month, started, f"{month}投诉量排名")
     return run
 
 
-def _run_fields(
-    campaign: Campaign, month: str, project_counts: dict, township_counts: dict, counts: MonthCounts
-) -> dict:
+def _run_fields(campaign: Campaign, month: str, counts: MonthCounts) -> dict:
     year_start = f"{month[:4]}-01"
     ytd = counts.total(year_start, month)
     last = counts.total(rules.shift_month(year_start, -12), rules.shift_month(month, -12))
@@ -211,11 +253,12 @@ def _run_fields(
         "yoy_measure": campaign.yoy_measure,
         "complaint_target_percent": campaign.complaint_target_percent,
     }
+    matched, ranked = counts.projects(month)
     return {
         "params": params,
-        "total_complaints": sum(township_counts.values()),
-        "matched_complaints": sum(project_counts.values()),
-        "ranked_projects": len(project_counts),
+        "total_complaints": sum(counts.townships(month).values()),
+        "matched_complaints": matched,
+        "ranked_projects": ranked,
         "ytd_count": progress.ytd,
         "ytd_last_year": progress.ytd_last_year,
         "ytd_change_percent": progress.change_percent,
@@ -225,80 +268,71 @@ def _run_fields(
 
 # --- projects ----------------------------------------------------------------------------
 
+# Seed 000 §三(三): "每月通报投诉量位居全市投诉量前 50 名的项目 … 连续 2 个月前 50 名的更换项目经理，连续 3 个月
+# 前 50 名的启动更换物业企业程序". The month's ranking, in the one place these rules live:
+# - ties share a rank and the next rank skips (1, 2, 2, 4): RANK();
+# - the top N is every project ranked ≤ N, so a tie at the edge is all in ("前50名" includes the 50th);
+# - a project with no complaint in the month is never ranked;
+# - the streak counts the consecutive months in the top N ending this month: last month's stored
+#   streak plus one (0 when last month has no row), or 0 when out of the top N;
+# - the ranking is judged against who served the project that month: the assignment spell covering
+#   the month's last day (the latest-starting if several do), else the project's own company and
+#   manager, as a pair.
+# Inserted in project order, the order of the indexes a month's rows go into.
+RANKING_SQL = """
+INSERT INTO {ranking} (run_id, campaign_id, month, project_id, township_id, company_id, manager_id,
+                       region_path, count, previous_count, rank, in_top, streak)
+SELECT %(run)s, %(campaign)s, %(month)s, p.id, p.township_id,
+       CASE WHEN s.project_id IS NULL THEN p.company_id ELSE s.company_id END,
+       CASE WHEN s.project_id IS NULL THEN p.manager_id ELSE s.manager_id END,
+       p.region_path, c.n, COALESCE(previous.count, 0), c.place, c.place <= %(size)s,
+       CASE WHEN c.place <= %(size)s THEN COALESCE(previous.streak, 0) + 1 ELSE 0 END
+FROM (
+    SELECT project_id, SUM({column}) AS n, RANK() OVER (ORDER BY SUM({column}) DESC) AS place
+    FROM {counts} WHERE project_id IS NOT NULL GROUP BY project_id HAVING SUM({column}) > 0
+) c
+JOIN {project} p ON p.id = c.project_id
+LEFT JOIN (
+    SELECT project_id, company_id, manager_id,
+           ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY start DESC, id DESC) AS latest
+    FROM {assignment}
+    WHERE start <= %(day)s AND ("end" IS NULL OR "end" >= %(day)s)
+        AND project_id IN (SELECT project_id FROM {counts})
+) s ON s.project_id = c.project_id AND s.latest = 1
+LEFT JOIN {ranking} previous ON previous.campaign_id = %(campaign)s AND previous.month = %(previous)s
+    AND previous.project_id = c.project_id
+ORDER BY p.id
+"""
 
-def _serving(campaign: Campaign, on: date) -> dict[int, tuple[int | None, int | None]]:
-    """project → (company, manager) serving it on a day, from the dated assignments, for the
-    whole jurisdiction in one query: nearly every project of a province is ranked, and lists
-    of ids cost more to send than the rows they select."""
-    spells = (
-        ProjectAssignment.objects.filter(
-            project__region_path__startswith=campaign.jurisdiction.path, start__lte=on
-        )
-        .exclude(end__lt=on)
-        .order_by("project_id", "-start")
-        .values_list("project_id", "company_id", "manager_id")
+
+def _rank(campaign: Campaign, run: MonthlyRun, counts: MonthCounts) -> list[tuple]:
+    """Store the month's ranking (RANKING_SQL); the streak actions its top N reached, as (kind, row)."""
+    sql = RANKING_SQL.format(
+        ranking=MonthlyRanking._meta.db_table,
+        counts=counts.TABLE,
+        column=counts.column(run.month),
+        project=Project._meta.db_table,
+        assignment=ProjectAssignment._meta.db_table,
     )
-    serving: dict[int, tuple[int | None, int | None]] = {}
-    for project_id, company_id, manager_id in spells:
-        serving.setdefault(project_id, (company_id, manager_id))
-    return serving
-
-
-def _projects(campaign: Campaign) -> dict[int, tuple[int, str, int | None, int | None]]:
-    """project → (township, region path, company, manager) for the jurisdiction, as plain values."""
-    rows = Project.objects.filter(region_path__startswith=campaign.jurisdiction.path).values_list(
-        "pk", "township_id", "region_path", "company_id", "manager_id"
-    )
-    return {row[0]: row[1:] for row in rows}
-
-
-_RANKING_COLUMNS = (
-    "run_id", "campaign_id", "month", "project_id", "township_id", "company_id", "manager_id",
-    "region_path", "count", "previous_count", "rank", "in_top", "streak",
-)  # fmt: skip
-
-
-def _write_rankings(rows: list[tuple]) -> None:
-    """A month's ranking rows (one per ranked project: 100,000 at province size) in one COPY on
-    PostgreSQL; elsewhere bulk_create. Values are ids, numbers, booleans, a month and a region path."""
-    if connection.vendor != "postgresql":
-        MonthlyRanking.objects.bulk_create(
-            [MonthlyRanking(**dict(zip(_RANKING_COLUMNS, row, strict=True))) for row in rows], batch_size=1000
-        )
-        return
+    params = {
+        "run": run.pk,
+        "campaign": campaign.pk,
+        "month": run.month,
+        "previous": rules.shift_month(run.month, -1),
+        "day": rules.last_day(run.month),
+        "size": campaign.ranking_size,
+    }
     with connection.cursor() as cursor:
-        sql = f"COPY {MonthlyRanking._meta.db_table} ({', '.join(_RANKING_COLUMNS)}) FROM STDIN"
-        with cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)  # psycopg's C adapters: a string per value in Python cost seconds
-
-
-def _rank(campaign: Campaign, run: MonthlyRun, counts: dict[int, int]) -> list[tuple]:
-    month = run.month
-    ranked = rules.rank_projects(counts, campaign.ranking_size)
-    previous, previous_counts = {}, {}
-    last_month = MonthlyRanking.objects.filter(campaign=campaign, month=rules.shift_month(month, -1))
-    for project_id, streak, count in last_month.values_list("project_id", "streak", "count"):
-        previous[project_id], previous_counts[project_id] = streak, count
-    projects, serving = _projects(campaign), _serving(campaign, rules.last_day(month))
-    rows, proposals = [], []
-    for r in ranked:
-        township_id, region_path, project_company, project_manager = projects[r.project_id]
-        company_id, manager_id = serving.get(r.project_id, (project_company, project_manager))
-        streak = rules.next_streak(previous.get(r.project_id, 0), r.in_top)
-        row = (
-            run.pk, campaign.pk, month, r.project_id, township_id, company_id, manager_id, region_path,
-            r.count, previous_counts.get(r.project_id, 0), r.rank, r.in_top, streak,
-        )  # fmt: skip
-        rows.append(row)
+        cursor.execute(sql, params)
+    # Only a project in the top N has a streak (out of it, it is 0), so only these can propose.
+    top = MonthlyRanking.objects.filter(campaign=campaign, month=run.month, in_top=True)
+    return [
+        (kind, row)
+        for row in top
         for kind in rules.streak_actions(
-            streak, campaign.streak_replace_manager, campaign.streak_replace_company
-        ):
-            proposals.append(
-                (kind, MonthlyRanking(run=run, **dict(zip(_RANKING_COLUMNS[1:], row[1:], strict=True))))
-            )
-    _write_rankings(rows)
-    return proposals
+            row.streak, campaign.streak_replace_manager, campaign.streak_replace_company
+        )
+    ]
 
 
 # --- townships ---------------------------------------------------------------------------

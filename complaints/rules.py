@@ -1,13 +1,14 @@
 """The monthly complaint rules of seed 000 as pure functions: plain data in, plain data out.
 
 monthly.py gathers the month's counts from the database, calls these, and writes the
-results and the proposed actions in one transaction.
+results and the proposed actions in one transaction. The project ranking and its streaks
+are the exception: they are computed where the ~90,000 rows of a province month are, in
+SQL, and live in monthly.RANKING_SQL.
 """
 
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,35 +51,7 @@ def last_day(month: str) -> date:
     return date.fromordinal(start.date().toordinal() - 1)
 
 
-# --- projects: the monthly top N and its streaks -----------------------------------------
-
-
-class Ranked(NamedTuple):
-    """A tuple, not a dataclass: a province month ranks 100,000 projects."""
-
-    project_id: int
-    count: int
-    rank: int
-    in_top: bool
-
-
-# Seed 000 §三(三): "每月通报投诉量位居全市投诉量前 50 名的项目" — ties share a rank (1, 2, 2, 4), the
-# top N includes every project ranked ≤ N (so a tie at the edge is all in), and a project
-# with no complaint is never ranked.
-def rank_projects(counts: dict[int, int], size: int) -> list[Ranked]:
-    ordered = sorted(((pid, n) for pid, n in counts.items() if n > 0), key=lambda item: (-item[1], item[0]))
-    ranked: list[Ranked] = []
-    rank, previous = 0, None
-    for position, (pid, count) in enumerate(ordered, start=1):
-        if count != previous:
-            rank, previous = position, count
-        ranked.append(Ranked(pid, count, rank, rank <= size))
-    return ranked
-
-
-def next_streak(previous_streak: int, in_top: bool) -> int:
-    """Consecutive months in the top N ending this month; `previous_streak` is last month's (0 if out)."""
-    return previous_streak + 1 if in_top else 0
+# --- projects: the actions a streak in the monthly top N proposes -----------------------
 
 
 # Seed 000 §三(三): "连续 2 个月前 50 名的更换项目经理，连续 3 个月前 50 名的启动更换物业企业程序".

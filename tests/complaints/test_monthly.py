@@ -11,6 +11,7 @@ from complaints.models import Complaint, MonthlyRanking, MonthlyRun, TownshipMon
 from complaints.monthly import compute_month
 from complaints.rules import SHANGHAI
 from orgs.models import Manager, ProjectAssignment
+from tests.conftest import make_project
 
 _seq = iter(range(1, 10**9))
 
@@ -54,6 +55,107 @@ def test_the_month_ranks_projects_with_ties_and_leaves_out_projects_without_comp
     assert {(rows[p.pk].rank, rows[p.pk].count) for p in (projects["a"], projects["b"])} == {(1, 5)}
     assert projects["y"].pk not in rows
     assert rows[projects["a"].pk].company == projects["a"].company
+
+
+@pytest.mark.parametrize(
+    ("counts", "size", "expected"),
+    [
+        # ties share a rank, the next rank skips (1, 2, 2, 4)
+        ({1: 9, 2: 5, 3: 5, 4: 1}, 50, [(1, 1, True), (2, 2, True), (3, 2, True), (4, 4, True)]),
+        # a tie straddling the edge: all tied at rank 2 are in the top 2, the next is out
+        (
+            {1: 9, 2: 5, 3: 5, 4: 5, 5: 1},
+            2,
+            [(1, 1, True), (2, 2, True), (3, 2, True), (4, 2, True), (5, 5, False)],
+        ),
+        # rank exactly N is in ("前50名" includes the 50th)
+        ({1: 3, 2: 2, 3: 1}, 2, [(1, 1, True), (2, 2, True), (3, 3, False)]),
+        # a project with no complaint in the month is never ranked, though it had some the month before
+        ({1: 0, 2: 4}, 50, [(2, 1, True)]),
+        # an empty month ranks nobody
+        ({1: 0}, 50, []),
+    ],
+)
+def test_the_ranking_shares_ranks_on_ties_and_keeps_the_edge_inclusive(
+    campaign, township_a_region, company_x_org, counts, size, expected
+):
+    campaign.ranking_size = size
+    campaign.save()
+    numbered = {i: make_project(f"小区{i}", township_a_region, company_x_org) for i in counts}
+    for i, n in counts.items():
+        add_complaints(numbered[i], "2024-06", 1)  # June is computed too: its counts sit beside July's
+        add_complaints(numbered[i], "2024-07", n)
+    compute_month(campaign, "2024-07")
+    number = {p.pk: i for i, p in numbered.items()}
+    rows = MonthlyRanking.objects.filter(month="2024-07").order_by("rank", "project_id")
+    assert [(number[r.project_id], r.rank, r.in_top) for r in rows] == expected
+
+
+def test_a_three_way_tie_straddling_rank_50_puts_all_three_in_the_top_50(
+    campaign, township_a_region, company_x_org
+):
+    counts = {i: 60 - i for i in range(1, 49)}  # 48 projects with distinct counts
+    counts.update({49: 10, 50: 10, 51: 10, 52: 9})  # three tied at 49, then rank 52
+    for i, n in counts.items():
+        add_complaints(make_project(f"小区{i}", township_a_region, company_x_org), "2024-07", n)
+    compute_month(campaign, "2024-07")
+    rows = {
+        r.count: (r.rank, r.in_top) for r in MonthlyRanking.objects.filter(month="2024-07", count__lte=10)
+    }
+    assert rows == {10: (49, True), 9: (52, False)}
+    assert MonthlyRanking.objects.filter(month="2024-07", in_top=True).count() == 51
+
+
+@pytest.mark.parametrize(
+    ("months_in_top", "expected_streaks"),
+    [
+        ([True, True, True, True], [1, 2, 3, 4]),
+        ([True, True, False, True, True], [1, 2, 0, 1, 2]),
+        ([False, True], [0, 1]),
+    ],
+)
+def test_the_streak_counts_the_months_in_the_top_in_a_row_up_to_this_one(
+    small_campaign, projects, months_in_top, expected_streaks
+):
+    months = [f"2024-{m:02d}" for m in range(7, 7 + len(months_in_top))]
+    for month, in_top in zip(months, months_in_top, strict=True):
+        add_complaints(projects["a"], month, 4 if in_top else 1)
+        add_complaints(projects["b"], month, 1 if in_top else 4)
+    compute_month(small_campaign, months[-1])
+    ranking = MonthlyRanking.objects.filter(project=projects["a"]).order_by("month")
+    assert list(ranking.values_list("streak", flat=True)) == expected_streaks
+
+
+def test_a_month_without_complaints_breaks_the_streak(small_campaign, projects):
+    add_complaints(projects["a"], "2024-07", 4)
+    add_complaints(projects["b"], "2024-08", 4)  # A has no complaint, hence no row, in August
+    add_complaints(projects["a"], "2024-09", 4)
+    compute_month(small_campaign, "2024-09")
+    assert MonthlyRanking.objects.get(month="2024-09", project=projects["a"]).streak == 1
+    assert not Action.objects.filter(kind="replace_manager").exists()
+
+
+def test_the_ranking_names_who_served_the_project_on_the_months_last_day(campaign, projects, company_y_org):
+    a, b, y = projects["a"], projects["b"], projects["y"]
+    newcomer = Manager.objects.create(name="周新", company=company_y_org)
+    # Two spells cover 31 July: the one that started later is the one serving.
+    ProjectAssignment.objects.create(
+        project=a, company=company_y_org, manager=newcomer, start=date(2024, 7, 15)
+    )
+    # B's only spell ended the day before: B is judged against its own company and manager.
+    ProjectAssignment.objects.filter(project=b).update(manager=newcomer, end=date(2024, 7, 30))
+    # Y's spell names no manager: the pair is the spell's, not Y's own manager filling the gap.
+    ProjectAssignment.objects.filter(project=y).update(manager=None)
+    for project in (a, b, y):
+        add_complaints(project, "2024-07", 1)
+    compute_month(campaign, "2024-07")
+    rows = MonthlyRanking.objects.values_list("project_id", "company_id", "manager_id")
+    served = {project_id: (company_id, manager_id) for project_id, company_id, manager_id in rows}
+    assert served == {
+        a.pk: (company_y_org.pk, newcomer.pk),
+        b.pk: (b.company_id, b.manager_id),
+        y.pk: (y.company_id, None),
+    }
 
 
 def test_complaints_count_by_shanghai_time_at_the_month_edge(campaign, projects):

@@ -1,4 +1,8 @@
-"""The seed 000 rules as tables: ranking ties, streaks, township year-on-year, the yearly target."""
+"""The seed 000 rules as tables: streak actions, township year-on-year, the yearly target.
+
+The ranking with its ties and the streaks it counts are SQL (monthly.RANKING_SQL), tested against
+the database in test_monthly.py.
+"""
 
 import math
 
@@ -8,65 +12,24 @@ from complaints import rules
 
 
 @pytest.mark.parametrize(
-    ("counts", "size", "expected"),
+    ("streaks", "expected_actions"),
     [
-        # ties share a rank, the next rank skips (1, 2, 2, 4)
-        ({1: 9, 2: 5, 3: 5, 4: 1}, 50, [(1, 1, True), (2, 2, True), (3, 2, True), (4, 4, True)]),
-        # a tie straddling the edge: all tied at rank 2 are in the top 2, the next is out
-        (
-            {1: 9, 2: 5, 3: 5, 4: 5, 5: 1},
-            2,
-            [(1, 1, True), (2, 2, True), (3, 2, True), (4, 2, True), (5, 5, False)],
-        ),
-        # rank exactly N is in ("前50名" includes the 50th)
-        ({1: 3, 2: 2, 3: 1}, 2, [(1, 1, True), (2, 2, True), (3, 3, False)]),
-        # a project with no complaint is never ranked
-        ({1: 0, 2: 4}, 50, [(2, 1, True)]),
-        # an empty month ranks nobody
-        ({}, 50, []),
-    ],
-)
-def test_rank_projects_shares_ranks_on_ties_and_keeps_the_edge_inclusive(counts, size, expected):
-    ranked = rules.rank_projects(counts, size)
-    assert [(r.project_id, r.rank, r.in_top) for r in ranked] == expected
-
-
-def test_a_three_way_tie_straddling_rank_50_puts_all_three_in_the_top_50():
-    counts = {pid: 100 - pid for pid in range(1, 49)}  # 48 projects with distinct counts
-    counts.update({201: 10, 202: 10, 203: 10, 300: 9})  # three tied at 49, then rank 52
-    ranked = {r.project_id: r for r in rules.rank_projects(counts, 50)}
-    assert {ranked[p].rank for p in (201, 202, 203)} == {49}
-    assert all(ranked[p].in_top for p in (201, 202, 203))
-    assert ranked[300].rank == 52 and not ranked[300].in_top
-
-
-@pytest.mark.parametrize(
-    ("months_in_top", "expected_streaks", "expected_actions"),
-    [
-        ([True], [1], [[]]),
-        ([True, True], [1, 2], [[], ["replace_manager"]]),
-        ([True, True, True], [1, 2, 3], [[], ["replace_manager"], ["replace_company"]]),
+        ([1], [[]]),
+        ([1, 2], [[], ["replace_manager"]]),
+        ([1, 2, 3], [[], ["replace_manager"], ["replace_company"]]),
         # a streak of 4 proposes nothing new in month 4
-        ([True, True, True, True], [1, 2, 3, 4], [[], ["replace_manager"], ["replace_company"], []]),
+        ([1, 2, 3, 4], [[], ["replace_manager"], ["replace_company"], []]),
         # broken, then restarted: the new streak reaches 2 again and proposes again
-        (
-            [True, True, False, True, True],
-            [1, 2, 0, 1, 2],
-            [[], ["replace_manager"], [], [], ["replace_manager"]],
-        ),
-        ([False, False], [0, 0], [[], []]),
+        ([1, 2, 0, 1, 2], [[], ["replace_manager"], [], [], ["replace_manager"]]),
+        ([0, 0], [[], []]),
     ],
 )
-def test_streaks_propose_each_action_once_when_they_reach_the_threshold(
-    months_in_top, expected_streaks, expected_actions
-):
-    streak, streaks, actions = 0, [], []
-    for in_top in months_in_top:
-        streak = rules.next_streak(streak, in_top)
-        streaks.append(streak)
-        actions.append(rules.streak_actions(streak, 2, 3))
-    assert streaks == expected_streaks
-    assert actions == expected_actions
+def test_streaks_propose_each_action_once_when_they_reach_the_threshold(streaks, expected_actions):
+    assert [rules.streak_actions(streak, 2, 3) for streak in streaks] == expected_actions
+
+
+def test_one_threshold_for_both_actions_proposes_both_in_the_same_month():
+    assert rules.streak_actions(2, 2, 2) == ["replace_manager", "replace_company"]
 
 
 def _yoy(figures, previous=None, measure="absolute"):
