@@ -1,9 +1,11 @@
 """Role-aware navigation for the base layout."""
 
 from collections.abc import Callable
+from functools import cache
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 # (label, url name, roles that see it or None for every signed-in role, menu it folds into or None)
@@ -42,6 +44,12 @@ def _unread_notifications(request: HttpRequest) -> int:
 register_badge("orgs:inbox", _unread_notifications)
 
 
+@cache
+def _nav_url(url_name: str, script_prefix: str, urlconf: str) -> str:
+    """A menu URL stays the same for a given script prefix and URLconf: ~20 reverses a page less."""
+    return reverse(url_name, urlconf=urlconf)
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -52,7 +60,7 @@ def navigation(request) -> dict:
     for label, url_name, roles, menu in NAV_ITEMS:
         if roles is not None and role not in roles:
             continue
-        url = reverse(url_name)
+        url = _nav_url(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         active = request.path == url if url == "/" else request.path.startswith(url)
         badge = NAV_BADGES[url_name](request) if url_name in NAV_BADGES else 0
         link = {"label": label, "url": url, "active": active, "badge": badge}

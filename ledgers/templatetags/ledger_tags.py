@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from orgs.templatetags.choices import label
+
 register = template.Library()
 
 BADGE_COLOURS = {"closed": "success", "submitted": "info", "withdrawn": "secondary"}
@@ -14,5 +16,5 @@ def status_badge(item) -> str:
     return format_html(
         '<span class="badge text-bg-{}">{}</span>',
         BADGE_COLOURS.get(item.status, "warning"),
-        item.get_status_display(),
+        label(item, "status"),
     )
