@@ -120,6 +120,14 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "default" is each process's own memory (Django's default); "shared" is a table in the database, so
+# what one gunicorn worker computed (the ledger's status counts) the others read, and it does not depend
+# on Redis being up. Its table is made by ledgers migration 0005 (and by createcachetable in tests).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "zzt_shared_cache"},
+}
+
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Category
-from orgs.filters import PickFilter, StyledFilterSet
+from orgs.filters import ListedChoiceFilter, PickFilter, StyledFilterSet
 from orgs.models import Company, Department, Project, Region
 
 from .models import LedgerItem, RectificationOrder
@@ -33,7 +33,7 @@ def _scoped_categories(request):
 
 class LedgerItemFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索问题/措施"), method="search")
-    campaign = django_filters.ModelChoiceFilter(label=_("整治行动"), queryset=_scoped(Campaign))
+    campaign = ListedChoiceFilter(label=_("整治行动"), queryset=_scoped(Campaign))
     township = PickFilter(
         label=_("街道/乡镇"),
         queryset=_scoped(Region, level=Region.Level.TOWNSHIP),
@@ -45,7 +45,7 @@ class LedgerItemFilter(StyledFilterSet):
         queryset=_scoped(Region, level=Region.Level.COMMUNITY),
         picker="orgs:pick_community",
     )
-    category = django_filters.ModelChoiceFilter(label=_("整治内容"), queryset=_scoped_categories)
+    category = ListedChoiceFilter(label=_("整治内容"), queryset=_scoped_categories)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=LedgerItem.Status.choices)
     overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
     escalated = django_filters.BooleanFilter(label=_("挂牌督办"), method="filter_escalated")
@@ -53,7 +53,7 @@ class LedgerItemFilter(StyledFilterSet):
     # Companies, communities and projects grow with the jurisdiction: type-ahead, never a select.
     company = PickFilter(label=_("物业企业"), queryset=_scoped(Company), picker="orgs:pick_company")
     project = PickFilter(label=_("项目"), queryset=_scoped(Project), picker="orgs:pick_project")
-    responsible_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=_scoped(Department))
+    responsible_unit = ListedChoiceFilter(label=_("责任单位"), queryset=_scoped(Department))
     deadline = django_filters.DateFromToRangeFilter(
         label=_("完成时限（起止）"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Category
+from orgs.filters import ListedChoiceIterator
 from orgs.models import Department, Project
+from orgs.widgets import draw_quickly
 
 from .models import Evidence, LedgerItem
 from .workflow import EDITABLE_FIELDS, ITEM_FIELDS, role_of
@@ -130,12 +132,20 @@ class BulkForm(forms.Form):
     deadline = forms.DateField(label=_("时限"), required=False, widget=DATE)
     level = forms.ChoiceField(label=_("督办级别"), required=False, choices=LedgerItem.Escalation.choices[1:])
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, departments: list[Department] | None = None, **kwargs):
+        """`departments`: the viewer's departments when the page has read them already (the list's
+        filter); they are only drawn, a posted choice is still checked against the scoped queryset."""
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = LedgerItem.objects.visible_to(user)
-        self.fields["responsible_unit"].queryset = Department.objects.visible_to(user)
+        unit = self.fields["responsible_unit"]
+        unit.queryset = Department.objects.visible_to(user)
+        unit.iterator = ListedChoiceIterator  # one plain query, not a server-side cursor
+        if departments is not None:
+            unit.choices = [("", unit.empty_label), *((d.pk, str(d)) for d in departments)]
         self.fields["items"].error_messages["required"] = _("请先勾选问题。")
         bootstrap(self)
+        for name in ("action", "responsible_unit", "level"):
+            draw_quickly(self.fields[name].widget)
 
 
 class OrderForm(forms.Form):

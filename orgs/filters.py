@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Company, Manager, Notification, Project, Region
+from .widgets import draw_quickly
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -25,12 +27,38 @@ class ListedChoiceIterator(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A select of a short list (campaigns, categories, departments) that reads the list once.
+
+    Django checks a choice with a query of its own (queryset.get), then draws the select with
+    another; this checks the value against the rows the select draws, so both cost one query.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        for obj in self.queryset:
+            if str(obj.pk) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedModelChoiceField
+
+
 class StyledFilterSet(django_filters.FilterSet):
     """A FilterSet whose form renders with Bootstrap classes; every list page's filters derive from it."""
 
     @property
     def form(self):
         form = super().form
+        if getattr(form, "styled", False):  # the view and the template each read .form: style it once
+            return form
+        form.styled = True
         for field in form.fields.values():
             if isinstance(field, ModelChoiceField) and isinstance(field.widget, forms.Select):
                 field.iterator = ListedChoiceIterator
@@ -39,6 +67,7 @@ class StyledFilterSet(django_filters.FilterSet):
             field.widget.attrs.setdefault(
                 "class", f"{css} form-control-sm" if css == "form-control" else f"{css} form-select-sm"
             )
+            draw_quickly(field.widget)
         return form
 
 
