@@ -16,7 +16,7 @@ reads back only the top N, the rows whose streaks can propose an action.
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from campaigns.actions import Proposal, Target, announce_proposals, propose_all
@@ -118,33 +118,21 @@ def _counts_by_month(queryset, keys: tuple[str, ...], months: Iterable[str]) -> 
     return found
 
 
-def _stored_townships(campaign: Campaign, months: set[str]) -> dict[str, dict[int, int]]:
-    """month → {township → complaints} as stored by the months' runs, for those months that have one."""
-    stored: dict[str, dict[int, int]] = {
-        m: {}
-        for m in MonthlyRun.objects.filter(campaign=campaign, month__in=months).values_list(
-            "month", flat=True
-        )
-    }
-    rows = TownshipMonth.objects.filter(campaign=campaign, month__in=list(stored), count__gt=0)
-    for month, township_id, count in rows.values_list("month", "township_id", "count"):
-        stored[month][township_id] = count
-    return stored
-
-
 class MonthCounts:
     """The counts a compute_month call needs, gathered once: per project and township for the
-    months it computes, per township for the same months last year and both years to date.
+    months it computes, per township for the same months last year, and the totals of both
+    years to date.
 
     The months it computes are counted from the complaints by one GROUP BY (project, township)
     into a temporary table, TABLE, with a column per month (column()), that lives while the
     `with` block does: the rankings are computed from it in SQL, and the townships' counts and
     the run's totals are summed from it, without the ~90,000 rows of a province month passing
-    through Python. The other months (the year to date, last year) are read from their stored
-    township rows: recounting ten to twenty months of a province (4 of its 5 million complaints)
-    took longer than the whole month's work may. A month without stored rows is counted. A late
-    import into a past month reaches the later months' year-to-date when that month is
-    recomputed, which recomputes every later month too.
+    through Python. The other months (last year, the year to date) are read from their stored
+    township rows, summed by the database where only a total is needed: recounting ten to twenty
+    months of a province (4 of its 5 million complaints) took longer than the whole month's work
+    may. A month without stored rows is counted. A late import into a past month reaches the
+    later months' year-to-date when that month is recomputed, which recomputes every later month
+    too.
     """
 
     TABLE = "monthly_counts"
@@ -153,17 +141,46 @@ class MonthCounts:
         self.campaign = campaign
         self.months = sorted(set(months))
         self._columns = {m: f"m{i}" for i, m in enumerate(self.months)}
+        self._townships: dict[str, dict[int, int]] = {}  # month → {township → complaints}
+        self._totals: dict[str, int] = {}  # month → complaints
+        self._projects: dict[str, tuple[int, int]] = {}
 
     def __enter__(self) -> "MonthCounts":
-        complaints = campaign_complaints(self.campaign)
-        needed: set[str] = set()
+        computed = set(self.months)
+        last_year = {rules.shift_month(m, -12) for m in self.months} - computed
+        to_date: set[str] = set()
         for month in self.months:
             year_start = f"{month[:4]}-01"
             for i in range(int(month[5:7])):
-                needed.add(rules.shift_month(year_start, i))
-                needed.add(rules.shift_month(year_start, i - 12))
-        self._townships = _stored_townships(self.campaign, needed - set(self.months))
-        sql, params = _grouped(complaints, ("project_id", "township_id"), self.months).query.sql_with_params()
+                to_date.add(rules.shift_month(year_start, i))
+                to_date.add(rules.shift_month(year_start, i - 12))
+        to_date -= computed | last_year
+        self._count_computed()
+        stored = set(
+            MonthlyRun.objects.filter(campaign=self.campaign, month__in=last_year | to_date).values_list(
+                "month", flat=True
+            )
+        )
+        self._townships.update({m: {} for m in last_year & stored})
+        rows = TownshipMonth.objects.filter(campaign=self.campaign, month__in=last_year & stored, count__gt=0)
+        for month, township_id, count in rows.values_list("month", "township_id", "count"):
+            self._townships[month][township_id] = count
+        self._totals.update({m: 0 for m in to_date & stored})
+        sums = TownshipMonth.objects.filter(campaign=self.campaign, month__in=to_date & stored)
+        self._totals.update(sums.values("month").annotate(n=Sum("count")).values_list("month", "n"))
+        counted = _counts_by_month(
+            campaign_complaints(self.campaign), ("township_id",), (last_year | to_date) - stored
+        )
+        for month, counts in counted.items():
+            self._townships[month] = {key[0]: n for key, n in counts.items() if key[0] is not None}
+        for month, townships in self._townships.items():
+            self._totals[month] = sum(townships.values())
+        return self
+
+    def _count_computed(self) -> None:
+        """The computed months' complaints into TABLE; their township counts and project totals from it."""
+        grouped = _grouped(campaign_complaints(self.campaign), ("project_id", "township_id"), self.months)
+        sql, params = grouped.query.sql_with_params()
         columns = [self._columns[m] for m in self.months]
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
@@ -188,14 +205,8 @@ class MonthCounts:
             totals = cursor.fetchone()
         for i, month in enumerate(self.months):
             self._townships[month] = {row[0]: int(row[1 + i]) for row in by_township if row[1 + i]}
-        # month → (complaints matched to a project, projects with at least one)
-        self._projects = {
-            m: (int(totals[2 * i] or 0), int(totals[2 * i + 1])) for i, m in enumerate(self.months)
-        }
-        others = _counts_by_month(complaints, ("township_id",), needed - set(self._townships))
-        for month, counts in others.items():
-            self._townships[month] = {key[0]: n for key, n in counts.items() if key[0] is not None}
-        return self
+            # (complaints matched to a project, projects with at least one)
+            self._projects[month] = (int(totals[2 * i] or 0), int(totals[2 * i + 1]))
 
     def __exit__(self, *exc) -> None:
         with connection.cursor() as cursor:
@@ -216,7 +227,7 @@ class MonthCounts:
         """Complaints from the first to the last month inclusive (every complaint has a township)."""
         total, month = 0, first
         while month <= last:
-            total += sum(self._townships[month].values())
+            total += self._totals[month]
             month = rules.shift_month(month, 1)
         return total
 
@@ -342,16 +353,18 @@ def _townships(
     campaign: Campaign, run: MonthlyRun, counts: dict[int, int], last_year: dict[int, int]
 ) -> list[tuple]:
     month = run.month
-    townships = {
-        t.pk: t for t in Region.objects.townships().filter(path__startswith=campaign.jurisdiction.path)
-    }
+    paths = dict(
+        Region.objects.townships()
+        .filter(path__startswith=campaign.jurisdiction.path)
+        .values_list("pk", "path")
+    )
     previous = {
         t: (up, high)
         for t, up, high in TownshipMonth.objects.filter(
             campaign=campaign, month=rules.shift_month(month, -1)
         ).values_list("township_id", "up_streak", "highest_streak")
     }
-    figures = [rules.TownshipFigures(pk, counts.get(pk, 0), last_year.get(pk, 0)) for pk in townships]
+    figures = [rules.TownshipFigures(pk, counts.get(pk, 0), last_year.get(pk, 0)) for pk in paths]
     results = rules.township_yoy(
         figures, previous, campaign.yoy_measure, campaign.yoy_commitment_months, campaign.yoy_talk_months
     )
@@ -363,7 +376,7 @@ def _townships(
                 campaign=campaign,
                 month=month,
                 township_id=r.township_id,
-                region_path=townships[r.township_id].path,
+                region_path=paths[r.township_id],
                 count=r.count,
                 last_year_count=r.last_year_count,
                 rise=r.rise,
