@@ -1,20 +1,31 @@
-"""The PostgreSQL bulk path of an import: COPY into a temporary table, then merge with set-based SQL.
+"""The PostgreSQL bulk path of an import: COPY, and set-based SQL where stored tickets are met.
 
 Rows arrive parsed and matched (importing.py, shared with the portable path). Merging
 follows the same rules: new tickets are inserted; a stored ticket whose 办理状态/满意度
 changed, or that now matches a project confidently while it had none, is updated and the
 change recorded; everything else is left alone.
 
-The file goes in slices, each merged in its own transaction (as the portable path writes
-each chunk in one). A slice is merged on a second thread while this one parses the next:
-the merge is the database's work (the thread only waits on the socket, without the GIL),
+The file goes in slices, each written in its own transaction (as the portable path writes
+each chunk in one). A slice is written on a second thread while this one parses the next:
+the writing is the database's work (the thread mostly waits on the socket, without the GIL),
 the parsing is Python's, so the two cores both work. The connection is shared but never at
-the same time: nothing touches it here until the slice's merge is collected.
+the same time: nothing touches it here until the slice's write is collected.
+
+Most files are a new day's export, every ticket new: a slice is first COPYed straight into
+complaints_complaint (inside a savepoint), with no temporary table, no look-up of stored
+tickets and no INSERT … SELECT; the unique (channel, ticket) index is the look-up. When that
+meets a stored ticket the savepoint is rolled back and the slice merged the general way
+(COPY into a temporary table, look-up, update, insert), and so is every later slice of the
+file, since a file that repeats stored tickets mostly goes on doing so.
 """
 
+import io
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import psycopg
 from django.db import connection
+from django.utils import timezone
+from psycopg.copy import FileWriter
 
 from .importing import Context, Progress, Row, tally_match
 from .models import ImportBatch, MatchState
@@ -28,6 +39,12 @@ _TYPES = (
     "int4", "text", "text", "timestamptz", "int8", "text", "text", "text",
     "text", "text", "text", "text", "int8", "text", "text", "float8",
 )  # fmt: skip
+# The columns of complaints_complaint a direct COPY fills, in _record order after row_no.
+_DIRECT = (
+    "channel, ticket, received_at, township_id, region_path, raw_project_name, address, category, content, "
+    "status, satisfaction, project_id, match_state, match_method, match_score, batch_id, created_at, updated_at"
+)
+_DIRECT_TYPES = (*_TYPES[1:], "int8", "timestamptz", "timestamptz")
 _CREATE = """
 DROP TABLE IF EXISTS complaint_import;
 DROP TABLE IF EXISTS complaint_import_candidate;
@@ -118,17 +135,22 @@ ON CONFLICT (complaint_id, project_id) DO NOTHING
 
 
 class PostgresWriter:
-    """Slices of parsed rows → COPY → merge (on the merge thread); `finish` waits for the last."""
+    """Slices of parsed rows → write (on the write thread); `finish` waits for the last."""
 
     def __init__(self, ctx: Context, batch: ImportBatch, total: int, progress: Progress | None = None):
         self.ctx, self.batch, self.total, self.progress = ctx, batch, total, progress
         self.slice = min(max(total // SLICES, SLICE_MIN), SLICE_MAX)
         self.rows: list[Row] = []
+        self.sent: list[Row] = []  # the slice being written
         self.pending: dict[int, Row] = {}  # rows not matched yet: their final state comes from the merge
         self.existing = self.updated = 0
         self.matched_before: set[int] = set()
-        self.merging: Future | None = None
-        self.thread = ThreadPoolExecutor(1, thread_name_prefix="complaint-merge")
+        self.direct = True  # until a slice meets a stored ticket
+        self.writing: Future | None = None
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="complaint-write")
+        # Only formats COPY data in memory (it never talks to the server), so this thread can use it
+        # while the write thread has the connection.
+        self.formatting = connection.connection.cursor()
         with connection.cursor() as cursor:
             cursor.execute(_CREATE)
 
@@ -138,13 +160,14 @@ class PostgresWriter:
             self._send()
 
     def finish(self) -> None:
-        """Merge what is left, wait for it, and count every row's final match state."""
+        """Write what is left, wait for it, and count every row's final match state."""
         try:
             if self.rows:
                 self._send()
             self._collect()
         finally:
             self.close()
+        self.formatting.close()
         with connection.cursor() as cursor:
             cursor.execute(
                 "DROP TABLE complaint_import; DROP TABLE complaint_import_candidate;"
@@ -160,78 +183,125 @@ class PostgresWriter:
             tally_match(self.ctx, row, state)
 
     def close(self) -> None:
-        """Never leave a merge running on the connection (a file that fails half-way still waits)."""
-        if self.merging is not None:
-            self.merging.exception()  # waits; the error, if any, was raised by _collect already
+        """Never leave a write running on the connection (a file that fails half-way still waits)."""
+        if self.writing is not None:
+            self.writing.exception()  # waits; the error, if any, was raised by _collect already
         self.thread.shutdown()
 
     def _collect(self) -> None:
-        """Wait for the slice being merged; its counts join the import's."""
-        if self.merging is None:
+        """Wait for the slice being written; its counts join the import's."""
+        if self.writing is None:
             return
-        merging, self.merging = self.merging, None
-        existing, updated, matched_before = merging.result()
+        writing, self.writing = self.writing, None
+        existing, updated, matched_before, direct = writing.result()
         self.existing += existing
         self.updated += updated
         self.matched_before |= matched_before
-        if self.progress is not None:
-            self.progress(self.ctx.counts.total, max(self.total, self.ctx.counts.total))
-
-    def _send(self) -> None:
-        """COPY the slice (here: the connection is free once the previous merge is collected), then
-        hand its merge to the merge thread and return to parsing."""
-        self._collect()
-        rows, self.rows = self.rows, []
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE complaint_import, complaint_import_candidate")
-            with cursor.copy(f"COPY complaint_import ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(_TYPES)
-                for r in rows:
-                    copy.write_row((
-                        r.number, r.channel, r.ticket, r.received_at, r.township_id, r.region_path,
-                        r.raw_project_name, r.address, r.category, r.content, r.status, r.satisfaction,
-                        r.project_id, r.match_state, r.match_method, r.match_score,
-                    ))  # fmt: skip
-            candidates = [(r.channel, r.ticket, *c) for r in rows for c in r.candidates]
-            if candidates:
-                with cursor.copy("COPY complaint_import_candidate FROM STDIN") as copy:
-                    for candidate in candidates:
-                        copy.write_row(candidate)
-        for r in rows:
+        self.direct = direct
+        sent, self.sent = self.sent, []
+        for r in sent:
             if r.match_state == MatchState.MATCHED:
                 self.ctx.counts.matched += 1
             else:
                 r.content = ""  # only the report's fields are kept for the rows still pending
                 self.pending[r.number] = r
-        self.merging = self.thread.submit(
-            _merge, connection.connection, self.batch.pk, len(rows), bool(candidates)
+        if self.progress is not None:
+            self.progress(self.ctx.counts.total, max(self.total, self.ctx.counts.total))
+
+    def _send(self) -> None:
+        """Format the slice's COPY data here, while the previous slice is being written, then hand the
+        slice to the write thread and return to parsing.
+
+        Formatting is Python's work: on the write thread it would wait for the GIL behind the parsing
+        at every row, and the database would starve; there the thread only sends the bytes."""
+        rows, self.rows = self.rows, []
+        data = _direct_copy_data(self.formatting, self.batch.pk, rows) if self.direct else None
+        self._collect()
+        self.sent = rows
+        self.writing = self.thread.submit(
+            _write, connection.connection, self.batch.pk, rows, data if self.direct else None
         )
 
 
-def _merge(raw, batch_id: int, copied: int, candidates: bool) -> tuple[int, int, set[int]]:
-    """One slice into complaints_complaint, in one transaction; runs on the merge thread with the
-    psycopg connection itself (Django's wrapper belongs to the importing thread).
+def _record(r: Row) -> tuple:
+    return (
+        r.channel, r.ticket, r.received_at, r.township_id, r.region_path, r.raw_project_name, r.address,
+        r.category, r.content, r.status, r.satisfaction, r.project_id, r.match_state, r.match_method,
+        r.match_score,
+    )  # fmt: skip
 
-    Returns (stored before, of which changed, row numbers whose stored complaint was matched before)."""
-    params = {"batch": batch_id}
+
+def _direct_copy_data(cursor, batch_id: int, rows: list[Row]) -> bytes:
+    """The slice as binary COPY data for complaints_complaint (_DIRECT columns)."""
+    now = timezone.now()
+    buffer = io.BytesIO()
+    with psycopg.Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
+        copy.set_types(_DIRECT_TYPES)
+        for r in rows:
+            copy.write_row((*_record(r), batch_id, now, now))
+    return buffer.getvalue()
+
+
+def _write(raw, batch_id: int, rows: list[Row], data: bytes | None) -> tuple[int, int, set[int], bool]:
+    """One slice into complaints_complaint, in one transaction; runs on the write thread with the
+    psycopg connection itself (Django's wrapper belongs to the importing thread). With `data` (the
+    slice formatted for a direct COPY) the slice is first tried straight into the table.
+
+    Returns (stored before, of which changed, row numbers whose stored complaint was matched before,
+    whether the next slice is tried straight into the table)."""
     with raw.transaction(), raw.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS complaint_existing")
-        cursor.execute(_EXISTING)
-        cursor.execute(_COUNT)
-        existing, updated = cursor.fetchone()
-        matched_before: set[int] = set()
-        if existing:
-            # Planned on fresh statistics: the joins below go by row number through this table.
-            cursor.execute("ANALYZE complaint_existing")
-            cursor.execute(_ALREADY_MATCHED)
-            matched_before = {number for (number,) in cursor.fetchall()}
-        if updated:
-            cursor.execute(_CHANGES, params)
-            cursor.execute(_UPDATE)
-        if existing < copied:
-            cursor.execute(_INSERT, params)
-        if existing:
-            cursor.execute(_DROP_CANDIDATES)
+        # An import lost in a crash is simply run again (it is idempotent on the ticket), so a
+        # slice need not wait for its WAL to reach the disk: the flush overlaps the next slice.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        direct = data is not None and _copy_new(raw, cursor, data)
+        result = (0, 0, set()) if direct else _merge(cursor, batch_id, rows)
+        candidates = [(r.channel, r.ticket, *c) for r in rows for c in r.candidates]
         if candidates:
+            cursor.execute("TRUNCATE complaint_import_candidate")
+            with cursor.copy("COPY complaint_import_candidate FROM STDIN") as copy:
+                for candidate in candidates:
+                    copy.write_row(candidate)
             cursor.execute(_ADD_CANDIDATES)
+    return (*result, direct)
+
+
+def _copy_new(raw, cursor, data: bytes) -> bool:
+    """COPY the slice straight into complaints_complaint; False (and nothing written) when one of
+    its tickets is stored already."""
+    try:
+        with raw.transaction():  # a savepoint: a stored ticket undoes the COPY, not the slice
+            with cursor.copy(f"COPY complaints_complaint ({_DIRECT}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(data)
+    except psycopg.errors.UniqueViolation:
+        return False
+    return True
+
+
+def _merge(cursor, batch_id: int, rows: list[Row]) -> tuple[int, int, set[int]]:
+    """The general way: COPY into a temporary table, look the tickets up, update the stored ones
+    that changed and insert the others. Returns (stored before, of which changed, row numbers
+    whose stored complaint was matched before)."""
+    params = {"batch": batch_id}
+    cursor.execute("TRUNCATE complaint_import")
+    with cursor.copy(f"COPY complaint_import ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(_TYPES)
+        for r in rows:
+            copy.write_row((r.number, *_record(r)))
+    cursor.execute("DROP TABLE IF EXISTS complaint_existing")
+    cursor.execute(_EXISTING)
+    cursor.execute(_COUNT)
+    existing, updated = cursor.fetchone()
+    matched_before: set[int] = set()
+    if existing:
+        # Planned on fresh statistics: the joins below go by row number through this table.
+        cursor.execute("ANALYZE complaint_existing")
+        cursor.execute(_ALREADY_MATCHED)
+        matched_before = {number for (number,) in cursor.fetchall()}
+    if updated:
+        cursor.execute(_CHANGES, params)
+        cursor.execute(_UPDATE)
+    if existing < len(rows):
+        cursor.execute(_INSERT, params)
+    if existing:
+        cursor.execute(_DROP_CANDIDATES)
     return existing, updated, matched_before

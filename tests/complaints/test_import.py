@@ -186,6 +186,48 @@ def test_a_file_written_in_many_small_slices_is_merged_as_one(projects, export_d
     assert "9,T7,未匹配" in report and "6,T6,待确认" in report
 
 
+def test_new_slices_before_and_after_a_stored_ticket_are_all_written_with_their_batch(
+    projects, export_dir, monkeypatch
+):
+    """On PostgreSQL a slice of new tickets goes straight into the table and a slice holding a stored
+    ticket is merged instead (undoing its attempt): neither way loses a row, a change or a candidate."""
+    import complaints.importing
+    import complaints.pg_writer
+    from complaints.models import MatchCandidate
+
+    do_import(write_csv(export_dir / "first.csv", [row("N3", status="办理中")]))
+    monkeypatch.setattr(complaints.importing, "CHUNK", 2)
+    monkeypatch.setattr(complaints.pg_writer, "SLICE_MIN", 2)
+    monkeypatch.setattr(complaints.pg_writer, "SLICE_MAX", 2)
+    later = [
+        row("N1"),
+        row("N2", name="锦绣苑"),  # review: its candidates are written with it
+        row("N3", status="已办结"),  # stored: the second slice is merged
+        row("N4", name="不存在的小区"),
+        row("N5"),
+    ]
+    batch = do_import(write_csv(export_dir / "later.csv", later))
+    assert (batch.new_count, batch.updated_count, batch.unchanged_count) == (4, 1, 0)
+    assert (batch.matched_count, batch.review_count, batch.unmatched_count) == (3, 1, 1)
+    assert set(Complaint.objects.filter(batch=batch).values_list("ticket", flat=True)) == {
+        "N1",
+        "N2",
+        "N4",
+        "N5",
+    }
+    assert Complaint.objects.count() == 5
+    assert list(
+        MatchCandidate.objects.filter(complaint__ticket="N2").values_list("project_id", flat=True)
+    ) == [projects["y"].pk]
+    changes = ComplaintChange.objects.filter(batch=batch).values_list(
+        "complaint__ticket", "field", "before", "after"
+    )
+    assert list(changes) == [("N3", "status", "办理中", "已办结")]
+    again = do_import(write_csv(export_dir / "again.csv", later))
+    assert (again.new_count, again.updated_count, again.unchanged_count) == (0, 0, 5)
+    assert Complaint.objects.count() == 5
+
+
 def test_short_rows_are_padded_and_a_row_with_only_an_unread_column_filled_is_refused(projects, export_dir):
     header = [*HEADER, "备注"]
     rows = [
