@@ -113,8 +113,9 @@ class Complaint(models.Model):
     township = models.ForeignKey(
         Region, models.PROTECT, related_name="complaints", verbose_name=_("所属镇街"), db_index=False
     )
-    # The matched project's region path, or the township's while unmatched: scoping is one prefix filter.
-    region_path = models.CharField(max_length=255, db_index=True)
+    # The matched project's region path, or the township's while unmatched: scoping is one prefix filter
+    # (its index is in Meta: the prefix one only, migration 0007).
+    region_path = models.CharField(max_length=255)
     raw_project_name = models.CharField(_("小区名称（原文）"), max_length=200, blank=True)
     address = models.CharField(_("诉求地址"), max_length=255, blank=True)
     category = models.CharField(_("诉求类别"), max_length=100, blank=True)
@@ -142,6 +143,8 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
         verbose_name=_("导入批次"),
+        # No index: nothing reads complaints by batch, and an index costs each imported row an insert.
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,6 +168,11 @@ class Complaint(models.Model):
             # The list filtered by 匹配状态, newest first, and its capped count; on PostgreSQL it also
             # carries region_path (migration 0004), so the count never visits the table.
             models.Index(fields=["match_state", "received_at"], name="complaint_state_received"),
+            # Scoping's prefix filter (region_path LIKE '/1/2/%'); varchar_pattern_ops serves it whatever
+            # the database's collation, and equality too, so the column needs no second index.
+            models.Index(
+                fields=["region_path"], name="complaint_region_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
