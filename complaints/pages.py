@@ -37,11 +37,18 @@ def projects_by_township(user, township_ids: set[int]) -> dict[int, list[tuple[i
     return found
 
 
-def choose_campaign(user, slug: str | None) -> Campaign | None:
-    campaigns = Campaign.objects.visible_to(user).select_related("jurisdiction")
+def visible_campaigns(user) -> list[Campaign]:
+    """By id: the default campaign is the first active one, as QuerySet.first() chose it."""
+    return list(Campaign.objects.visible_to(user).select_related("jurisdiction").order_by("pk"))
+
+
+def choose_campaign(user, slug: str | None, campaigns: list[Campaign] | None = None) -> Campaign | None:
+    """The asked campaign, else the first active one, else the first; `campaigns` = visible_campaigns(user)
+    when the page lists them anyway (its picker), so one query serves both."""
+    campaigns = visible_campaigns(user) if campaigns is None else campaigns
     if slug:
-        return campaigns.filter(slug=slug).first()
-    return campaigns.filter(is_active=True).first() or campaigns.first()
+        return next((c for c in campaigns if c.slug == slug), None)
+    return next((c for c in campaigns if c.is_active), None) or next(iter(campaigns), None)
 
 
 def choose_month(campaign: Campaign, month: str | None) -> str | None:

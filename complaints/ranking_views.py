@@ -18,8 +18,10 @@ from . import excel, pages, rules, tasks, workflow
 from .models import MonthlyRun
 
 
-def _campaign_and_month(request: HttpRequest) -> tuple[Campaign, str | None, MonthlyRun | None]:
-    campaign = pages.choose_campaign(request.user, request.GET.get("campaign"))
+def _campaign_and_month(
+    request: HttpRequest, campaigns: list[Campaign] | None = None
+) -> tuple[Campaign, str | None, MonthlyRun | None]:
+    campaign = pages.choose_campaign(request.user, request.GET.get("campaign"), campaigns)
     if campaign is None:
         raise Http404("没有可查看的整治行动")
     month = pages.choose_month(campaign, request.GET.get("month"))
@@ -29,11 +31,12 @@ def _campaign_and_month(request: HttpRequest) -> tuple[Campaign, str | None, Mon
 
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
-    campaign, month, run = _campaign_and_month(request)
+    campaigns = pages.visible_campaigns(request.user)
+    campaign, month, run = _campaign_and_month(request, campaigns)
     rows = list(pages.top_rows(request.user, campaign, month)) if run else []
     context = {
         "campaign": campaign,
-        "campaigns": Campaign.objects.visible_to(request.user),
+        "campaigns": campaigns,
         "month": month or rules.shift_month(rules.month_key(timezone.localdate()), -1),
         "run": run,
         "rows": rows,
@@ -120,7 +123,8 @@ def compute(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def township_page(request: HttpRequest) -> HttpResponse:
-    campaign, month, run = _campaign_and_month(request)
+    campaigns = pages.visible_campaigns(request.user)
+    campaign, month, run = _campaign_and_month(request, campaigns)
     townships = (
         Region.objects.visible_to(request.user)
         .townships()
@@ -133,7 +137,7 @@ def township_page(request: HttpRequest) -> HttpResponse:
     year = int((month or rules.month_key(timezone.localdate()))[:4])
     context = {
         "campaign": campaign,
-        "campaigns": Campaign.objects.visible_to(request.user),
+        "campaigns": campaigns,
         "townships": townships,
         "township": township,
         "month": month,

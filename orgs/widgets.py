@@ -10,15 +10,19 @@ from functools import cache
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+
+def _option(option: dict) -> str:
+    attrs = option["attrs"]
+    # Nearly every option has no attribute or only `selected`: flatatt would make two joins for each.
+    extra = "" if not attrs else " selected" if attrs == {"selected": True} else flatatt(attrs)
+    return f'<option value="{escape(option["value"])}"{extra}>{escape(option["label"])}</option>'
 
 
 def _options(options: list[dict]) -> str:
-    return format_html_join(
-        "\n  ",
-        '<option value="{}"{}>{}</option>',
-        ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
-    )
+    return mark_safe("\n  ".join(_option(o) for o in options))  # nosec B308  # every part escaped above
 
 
 class QuickSelectMixin:

@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--profile", default="")
     parser.add_argument("--only", default="")
+    parser.add_argument("--dump", default="", help="write the cProfile stats of --profile to this file")
     args = parser.parse_args()
 
     import django
@@ -73,6 +74,8 @@ def main() -> None:
                 client.get(path)
             warm.add(len(ctx.captured_queries))
         print(f"{'':26} queries once warm {sorted(warm)}")
+        if profiler and args.dump:
+            profiler.dump_stats(args.dump)
         if profiler:
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(60)
