@@ -194,7 +194,7 @@ class MonthCounts:
             )
             by_township = cursor.fetchall()
             cursor.execute(
-                "SELECT "  # nosec B608  # generated names
+                "SELECT "
                 + ", ".join(
                     f"SUM(CASE WHEN project_id IS NULL THEN 0 ELSE {c} END), "
                     f"COUNT(DISTINCT CASE WHEN {c} > 0 THEN project_id END)"
