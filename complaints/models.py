@@ -164,7 +164,6 @@ class Complaint(models.Model):
             # On PostgreSQL it also carries project, township and region path (migration 0003):
             # a month's counts are read from the index alone, not from 5 million rows.
             models.Index(fields=["received_at"]),
-            models.Index(fields=["match_state", "township"]),
             # The list filtered by 匹配状态, newest first, and its capped count; on PostgreSQL it also
             # carries region_path (migration 0004), so the count never visits the table.
             models.Index(fields=["match_state", "received_at"], name="complaint_state_received"),

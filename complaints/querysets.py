@@ -14,8 +14,13 @@ class ComplaintQuerySet(RegionScopedQuerySet):
         return self.filter(received_at__gte=start, received_at__lt=end)
 
     def pending(self) -> "ComplaintQuerySet":
-        """The review queue: complaints still waiting for a person to name their project."""
-        return self.exclude(match_state="matched")
+        """The review queue: complaints still waiting for a person to name their project.
+
+        Named states, not "not matched": an IN list is a range of the (match_state, received_at) index,
+        a "<>" reads all of it."""
+        from .models import MatchState
+
+        return self.filter(match_state__in=[s for s in MatchState.values if s != MatchState.MATCHED])
 
 
 class MonthlyRankingQuerySet(RegionScopedQuerySet):
