@@ -126,6 +126,13 @@ def test_the_streak_counts_the_months_in_the_top_in_a_row_up_to_this_one(
     assert list(ranking.values_list("streak", flat=True)) == expected_streaks
 
 
+def test_a_campaign_without_any_complaint_computes_an_empty_month(campaign, projects):
+    run = compute_month(campaign, "2024-07")
+    assert (run.total_complaints, run.matched_complaints, run.ranked_projects, run.ytd_count) == (0, 0, 0, 0)
+    assert not MonthlyRanking.objects.exists()
+    assert set(TownshipMonth.objects.values_list("count", "is_up")) == {(0, False)}
+
+
 def test_a_month_without_complaints_breaks_the_streak(small_campaign, projects):
     add_complaints(projects["a"], "2024-07", 4)
     add_complaints(projects["b"], "2024-08", 4)  # A has no complaint, hence no row, in August
