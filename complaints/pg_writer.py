@@ -20,6 +20,7 @@ file, since a file that repeats stored tickets mostly goes on doing so.
 """
 
 import io
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import psycopg
@@ -136,24 +137,35 @@ ON CONFLICT (complaint_id, project_id) DO NOTHING
 
 
 class PostgresWriter:
-    """Slices of parsed rows → write (on the write thread); `finish` waits for the last."""
+    """Slices of parsed rows → write (on the write threads); `finish` waits for the last.
+
+    Outside a transaction the slices go through two connections in turn, each with its own write
+    thread: PostgreSQL works a connection on one core, and a slice is half index upkeep, half the
+    foreign-key checks of its commit, so one connection kept the database the slowest part while
+    the parsing left part of a core idle. Slices hold different tickets (a file's repeats are
+    refused before), so the two never wait for each other. Inside a caller's transaction (a test's)
+    everything stays on its connection, where that transaction can see and undo it."""
 
     def __init__(self, ctx: Context, batch: ImportBatch, total: int, progress: Progress | None = None):
         self.ctx, self.batch, self.total, self.progress = ctx, batch, total, progress
         self.slice = min(max(total // SLICES, SLICE_MIN), SLICE_MAX)
         self.rows: list[Row] = []
-        self.sent: list[Row] = []  # the slice being written
         self.pending: dict[int, Row] = {}  # rows not matched yet: their final state comes from the merge
         self.existing = self.updated = 0
         self.matched_before: set[int] = set()
         self.direct = True  # until a slice meets a stored ticket
-        self.writing: Future | None = None
-        self.thread = ThreadPoolExecutor(1, thread_name_prefix="complaint-write")
+        self.lanes = [connection.connection]
+        if not connection.in_atomic_block:
+            self.lanes.append(psycopg.connect(**connection.get_connection_params(), autocommit=True))
+        self.threads = [ThreadPoolExecutor(1, thread_name_prefix="complaint-write") for _ in self.lanes]
+        self.writing: deque[tuple[Future, list[Row]]] = deque()  # slices sent, oldest first
+        self.sent = 0
         # Only formats COPY data in memory (it never talks to the server), so this thread can use it
-        # while the write thread has the connection.
+        # while a write thread has the connection.
         self.formatting = connection.connection.cursor()
-        with connection.cursor() as cursor:
-            cursor.execute(_CREATE)
+        for raw in self.lanes:
+            with raw.cursor() as cursor:
+                cursor.execute(_CREATE)
 
     def add(self, chunk: list[Row]) -> None:
         self.rows.extend(chunk)
@@ -165,7 +177,8 @@ class PostgresWriter:
         try:
             if self.rows:
                 self._send()
-            self._collect()
+            while self.writing:
+                self._collect()
         finally:
             self.close()
         self.formatting.close()
@@ -184,22 +197,22 @@ class PostgresWriter:
             tally_match(self.ctx, row, state)
 
     def close(self) -> None:
-        """Never leave a write running on the connection (a file that fails half-way still waits)."""
-        if self.writing is not None:
-            self.writing.exception()  # waits; the error, if any, was raised by _collect already
-        self.thread.shutdown()
+        """Never leave a write running on a connection (a file that fails half-way still waits)."""
+        for writing, _rows in self.writing:
+            writing.exception()  # waits; the error, if any, was raised by _collect already
+        for thread in self.threads:
+            thread.shutdown()
+        for raw in self.lanes[1:]:
+            raw.close()  # its temporary tables go with it
 
     def _collect(self) -> None:
-        """Wait for the slice being written; its counts join the import's."""
-        if self.writing is None:
-            return
-        writing, self.writing = self.writing, None
+        """Wait for the oldest slice being written; its counts join the import's."""
+        writing, sent = self.writing.popleft()
         existing, updated, matched_before, direct = writing.result()
         self.existing += existing
         self.updated += updated
         self.matched_before |= matched_before
-        self.direct = direct
-        sent, self.sent = self.sent, []
+        self.direct = self.direct and direct
         for r in sent:
             if r.match_state == MatchState.MATCHED:
                 self.ctx.counts.matched += 1
@@ -210,18 +223,22 @@ class PostgresWriter:
             self.progress(self.ctx.counts.total, max(self.total, self.ctx.counts.total))
 
     def _send(self) -> None:
-        """Format the slice's COPY data here, while the previous slice is being written, then hand the
-        slice to the write thread and return to parsing.
+        """Format the slice's COPY data here, while earlier slices are being written, then hand the
+        slice to the next connection's write thread (once its previous slice is written) and
+        return to parsing.
 
-        Formatting is Python's work: on the write thread it would wait for the GIL behind the parsing
+        Formatting is Python's work: on a write thread it would wait for the GIL behind the parsing
         at every row, and the database would starve; there the thread only sends the bytes."""
         rows, self.rows = self.rows, []
         data = _direct_copy_data(self.formatting, self.batch.pk, rows) if self.direct else None
-        self._collect()
-        self.sent = rows
-        self.writing = self.thread.submit(
-            _write, connection.connection, self.batch.pk, rows, data if self.direct else None
+        while len(self.writing) >= len(self.lanes):
+            self._collect()
+        lane = self.sent % len(self.lanes)  # the oldest slice in flight used it and is collected
+        self.sent += 1
+        writing = self.threads[lane].submit(
+            _write, self.lanes[lane], self.batch.pk, rows, data if self.direct else None
         )
+        self.writing.append((writing, rows))
 
 
 def _record(r: Row) -> tuple:

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+import pytest
+
 from complaints.models import Complaint, ComplaintChange, ImportBatch
 from complaints.rules import SHANGHAI
 
@@ -186,14 +188,24 @@ def test_a_file_written_in_many_small_slices_is_merged_as_one(projects, export_d
     assert "9,T7,未匹配" in report and "6,T6,待确认" in report
 
 
+@pytest.mark.django_db(transaction=True)
 def test_new_slices_before_and_after_a_stored_ticket_are_all_written_with_their_batch(
     projects, export_dir, monkeypatch
 ):
     """On PostgreSQL a slice of new tickets goes straight into the table and a slice holding a stored
-    ticket is merged instead (undoing its attempt): neither way loses a row, a change or a candidate."""
+    ticket is merged instead (undoing its attempt): neither way loses a row, a change or a candidate.
+    Outside a transaction the slices alternate between two connections."""
+    import psycopg
+    from django.db import connection
+
     import complaints.importing
     import complaints.pg_writer
     from complaints.models import MatchCandidate
+
+    opened = []
+    monkeypatch.setattr(
+        psycopg, "connect", lambda *a, _connect=psycopg.connect, **k: opened.append(1) or _connect(*a, **k)
+    )
 
     do_import(write_csv(export_dir / "first.csv", [row("N3", status="办理中")]))
     monkeypatch.setattr(complaints.importing, "CHUNK", 2)
@@ -226,6 +238,8 @@ def test_new_slices_before_and_after_a_stored_ticket_are_all_written_with_their_
     again = do_import(write_csv(export_dir / "again.csv", later))
     assert (again.new_count, again.updated_count, again.unchanged_count) == (0, 0, 5)
     assert Complaint.objects.count() == 5
+    if connection.vendor == "postgresql":
+        assert len(opened) == 3  # a second connection for each of the three imports
 
 
 def test_short_rows_are_padded_and_a_row_with_only_an_unread_column_filled_is_refused(projects, export_dir):
