@@ -10,7 +10,7 @@ from functools import cache
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -21,26 +21,20 @@ def _option(option: dict) -> str:
     return f'<option value="{escape(option["value"])}"{extra}>{escape(option["label"])}</option>'
 
 
-def _options(options: list[dict]) -> str:
-    return mark_safe("\n  ".join(_option(o) for o in options))  # nosec B308  # every part escaped above
-
-
 class QuickSelectMixin:
     def _render(self, template_name, context, renderer=None):
         widget = context["widget"]
-        groups = []
+        # Django's optgroups puts each option outside a group in a "group" of its own.
+        parts = []
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                groups.append(
-                    format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, _options(options))
-                )
+                inner = mark_safe("\n  ".join(_option(o) for o in options))  # nosec B308 B703  # escaped by _option
+                parts.append(format_html('<optgroup label="{}">\n  {}\n  </optgroup>', group_name, inner))
             else:
-                groups.append(format_html("\n  {}", _options(options)))
+                parts.extend(_option(o) for o in options)
+        body = mark_safe("".join(f"\n  {part}" for part in parts))  # nosec B308 B703  # each part escaped
         return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            format_html_join("", "{}", ((g,) for g in groups)),
+            '<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), body
         )
 
 

@@ -50,7 +50,8 @@ def main() -> None:
         for path in paths:
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
             counts.add(len(ctx.captured_queries))
         cpu, wall = [], []
         profiler = cProfile.Profile() if args.profile and args.profile in page else None
