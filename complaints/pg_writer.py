@@ -6,10 +6,11 @@ changed, or that now matches a project confidently while it had none, is updated
 change recorded; everything else is left alone.
 
 The file goes in slices, each written in its own transaction (as the portable path writes
-each chunk in one). A slice is written on a second thread while this one parses the next:
+each chunk in one). A slice is written on another thread while this one parses the next:
 the writing is the database's work (the thread mostly waits on the socket, without the GIL),
-the parsing is Python's, so the two cores both work. The connection is shared but never at
-the same time: nothing touches it here until the slice's write is collected.
+the parsing is Python's, so both cores work. Each write thread has its own connection, and
+nothing touches that connection here until the slice's write is collected (see PostgresWriter
+for why there are two).
 
 Most files are a new day's export, every ticket new: a slice is first COPYed straight into
 complaints_complaint (inside a savepoint), with no temporary table, no look-up of stored
@@ -22,6 +23,7 @@ file, since a file that repeats stored tickets mostly goes on doing so.
 import io
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from operator import attrgetter
 
 import psycopg
 from django.db import connection
@@ -41,7 +43,7 @@ _TYPES = (
     "int4", "text", "text", "timestamptz", "int8", "text", "text", "text",
     "text", "text", "text", "text", "int8", "text", "text", "float8",
 )  # fmt: skip
-# The columns of complaints_complaint a direct COPY fills, in _record order after row_no.
+# The columns of complaints_complaint a direct COPY fills: _record's, then the batch and timestamps.
 _DIRECT = (
     "channel, ticket, received_at, township_id, region_path, raw_project_name, address, category, content, "
     "status, satisfaction, project_id, match_state, match_method, match_score, batch_id, created_at, updated_at"
@@ -148,7 +150,8 @@ class PostgresWriter:
 
     def __init__(self, ctx: Context, batch: ImportBatch, total: int, progress: Progress | None = None):
         self.ctx, self.batch, self.total, self.progress = ctx, batch, total, progress
-        self.slice = min(max(total // SLICES, SLICE_MIN), SLICE_MAX)
+        # The first slice is small: the database has nothing to do until it is parsed.
+        self.slice, self.next_slice = SLICE_MIN, min(max(total // SLICES, SLICE_MIN), SLICE_MAX)
         self.rows: list[Row] = []
         self.pending: dict[int, Row] = {}  # rows not matched yet: their final state comes from the merge
         self.existing = self.updated = 0
@@ -230,6 +233,7 @@ class PostgresWriter:
         Formatting is Python's work: on a write thread it would wait for the GIL behind the parsing
         at every row, and the database would starve; there the thread only sends the bytes."""
         rows, self.rows = self.rows, []
+        self.slice = self.next_slice
         data = _direct_copy_data(self.formatting, self.batch.pk, rows) if self.direct else None
         while len(self.writing) >= len(self.lanes):
             self._collect()
@@ -241,22 +245,23 @@ class PostgresWriter:
         self.writing.append((writing, rows))
 
 
-def _record(r: Row) -> tuple:
-    return (
-        r.channel, r.ticket, r.received_at, r.township_id, r.region_path, r.raw_project_name, r.address,
-        r.category, r.content, r.status, r.satisfaction, r.project_id, r.match_state, r.match_method,
-        r.match_score,
-    )  # fmt: skip
+# A row's values in _COLUMNS order after row_no (attrgetter builds the tuple in C).
+_record = attrgetter(
+    "channel", "ticket", "received_at", "township_id", "region_path", "raw_project_name", "address",
+    "category", "content", "status", "satisfaction", "project_id", "match_state", "match_method",
+    "match_score",
+)  # fmt: skip
 
 
 def _direct_copy_data(cursor, batch_id: int, rows: list[Row]) -> bytes:
     """The slice as binary COPY data for complaints_complaint (_DIRECT columns)."""
     now = timezone.now()
+    stamp = (batch_id, now, now)
     buffer = io.BytesIO()
     with psycopg.Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
         copy.set_types(_DIRECT_TYPES)
         for r in rows:
-            copy.write_row((*_record(r), batch_id, now, now))
+            copy.write_row(_record(r) + stamp)
     return buffer.getvalue()
 
 
