@@ -89,7 +89,7 @@ def main() -> None:
         "--budget-minutes",
         type=float,
         help="the whole run's time: each figure gets a part of what is left (bench/figures.py SHARES) and no "
-        "further runs past it, but always one (default 26 at city size, so that make bench ends within 30 "
+        "further runs past it, but always one (default 22 at city size, so that make bench ends within 30 "
         "minutes; 0 = no limit)",
     )
     parser.add_argument("--no-save", action="store_true", help="print only; write no result files")
