@@ -184,7 +184,6 @@ class PostgresWriter:
                 self._collect()
         finally:
             self.close()
-        self.formatting.close()
         with connection.cursor() as cursor:
             cursor.execute(
                 "DROP TABLE complaint_import; DROP TABLE complaint_import_candidate;"
@@ -207,6 +206,7 @@ class PostgresWriter:
             thread.shutdown()
         for raw in self.lanes[1:]:
             raw.close()  # its temporary tables go with it
+        self.formatting.close()
 
     def _collect(self) -> None:
         """Wait for the oldest slice being written; its counts join the import's."""
