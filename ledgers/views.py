@@ -48,9 +48,11 @@ def status_counts(request: HttpRequest, filterset: LedgerItemFilter) -> tuple[di
 
     One grouped scan gives both, and its total feeds the paginator. The result is cached under
     the ledger's last change time (one indexed MAX), so turning pages or coming back costs no
-    scan of 500,000 rows, while any change anywhere makes the next view count afresh: a user never
-    sees counts older than the last change to an item. The cache is first this process's memory,
-    then the database's shared table, so the scan is made once for all worker processes.
+    scan of 500,000 rows, while any saved change anywhere (every move and edit sets updated_at)
+    makes the next view count afresh: what a user sees is never older than the last change to an
+    item. Only a row deleted outside the app (items are withdrawn, not deleted) would stay counted,
+    for at most COUNTS_TTL. The cache is first this process's memory, then the database's shared
+    table, so the scan is made once for all worker processes, with or without Redis.
     """
     data = request.GET.copy()
     for name in ("status", "page", "o"):
