@@ -43,7 +43,8 @@ def status_badge(item) -> str:
 
 @register.simple_tag
 def item_row(item, today, bulk_form) -> str:
-
+    """One row: [bulk checkbox], 编号 (linked, status on phones), 项目, 问题, 类别, 期限 (overdue badge),
+    状态, 企业, 镇街, 责任单位 — the cells the template drew before."""
     project, badge = item.project, status_badge(item)
     deadline = item.deadline
     return format_html(
