@@ -27,11 +27,13 @@ from itertools import accumulate
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: December gets its peak (version 1 tested month % 12, which is never 12)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The last month of generated complaints; fixed so the data never depends on the day it is built.
 LAST_MONTH = (2026, 10)
 QUARTER = "2026-Q3"
+# Summer (air conditioning, water) and the heating months bring ~15% more complaints.
+PEAK_MONTHS = frozenset({6, 7, 8, 12, 1})
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -428,7 +430,7 @@ def build_complaints(
                 size.complaints
                 / 12
                 * (1.0 if current else 1.12)
-                * (1 + 0.15 * ((month % 12) in (6, 7, 8, 12, 1)))
+                * (1 + 0.15 * (month in PEAK_MONTHS))
             )
             weights = [p.weight * (trend[p.township] if current else 1.0) for p in projects]
             chosen = rng.choices(projects, weights, k=int(volume))
