@@ -4,13 +4,16 @@ from django.http import HttpRequest
 
 from . import workflow
 from .models import Complaint, MonthlyRanking, MonthlyRun
+from .querysets import COUNT_CAP
 
 
 def complaints_panel(request: HttpRequest) -> dict | None:
     """Reviewers see the queue; everyone sees their rows of the latest computed ranking."""
     user = request.user
     latest = MonthlyRun.objects.visible_to(user).order_by("-month").first()
-    pending = Complaint.objects.visible_to(user).pending().count() if workflow.can_review(user) else None
+    pending, more = None, False
+    if workflow.can_review(user):
+        pending, more = Complaint.objects.visible_to(user).pending().count_up_to(COUNT_CAP)
     if latest is None and not pending:
         return None
     rows = []
@@ -21,4 +24,4 @@ def complaints_panel(request: HttpRequest) -> dict | None:
             .select_related("project")
             .order_by("rank", "project__name")[:5]
         )
-    return {"pending": pending, "run": latest, "rows": rows}
+    return {"pending": pending, "pending_capped": more, "run": latest, "rows": rows}

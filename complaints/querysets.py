@@ -5,10 +5,22 @@ from django.db import models
 from orgs.querysets import RegionScopedQuerySet
 from orgs.scoping import ScopeKind, scope_for
 
+# A province holds 5 million complaints: counting them all for a page number would take seconds.
+# Counting stops here; past it the page says "1万+" and the filters narrow the list.
+COUNT_CAP = 10_000
+
 
 class ComplaintQuerySet(RegionScopedQuerySet):
     # Companies see complaints about the projects they serve now.
     company_field = "project__company_id"
+
+    def count_up_to(self, cap: int) -> tuple[int, bool]:
+        """(rows, whether there are more than cap), counting at most cap + 1 rows in one LIMITed scan.
+
+        A province holds 5 million complaints and over a million wait for review: counting them
+        all took ~0.1 s of every page that shows the figure, for a number nobody reads exactly."""
+        found = self.order_by().values("pk")[: cap + 1].count()
+        return min(found, cap), found > cap
 
     def in_month(self, start, end) -> "ComplaintQuerySet":
         return self.filter(received_at__gte=start, received_at__lt=end)

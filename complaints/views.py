@@ -18,12 +18,10 @@ from .filters import ComplaintFilter
 from .forms import ImportForm, ResolveForm
 from .importing import create_batch, previous_import_of_same_file
 from .models import Complaint, ImportBatch
+from .querysets import COUNT_CAP
 
 PAGE_SIZE = 25
 REVIEW_PAGE = 20
-# A province holds 5 million complaints: counting them all for a page number would take seconds.
-# Counting stops here; past it the page says "1万+" and the filters narrow the list.
-COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
@@ -33,9 +31,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        found = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
-        self.capped = found > COUNT_CAP
-        return min(found, COUNT_CAP)
+        found, self.capped = self.object_list.count_up_to(COUNT_CAP)
+        return found
 
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):

@@ -353,6 +353,22 @@ def test_the_home_panel_shows_the_queue_and_only_the_viewers_ranking_rows(
     assert [r.project.name for r in panel["rows"]] == ["阳光花园"]
 
 
+def test_the_home_panel_stops_counting_the_queue_at_the_cap(
+    client_for, task_force, computed, projects, monkeypatch
+):
+    monkeypatch.setattr("complaints.panels.COUNT_CAP", 2)
+    for n, project in enumerate([projects["a"], projects["b"]]):
+        make(project, f"Q{n}", state="unmatched", name="某处")
+    response = client_for(task_force).get("/")
+    panel = dict(response.context["panels"])["complaints/panel.html"]
+    assert (panel["pending"], panel["pending_capped"]) == (2, False)
+    make(projects["a"], "Q9", state="review", name="别处")
+    response = client_for(task_force).get("/")
+    panel = dict(response.context["panels"])["complaints/panel.html"]
+    assert (panel["pending"], panel["pending_capped"]) == (2, True)
+    assert "待确认匹配 2+" in response.text
+
+
 def test_a_company_sees_its_ranking_rows_but_no_queue(client_for, company_y, computed):
     panel = dict(client_for(company_y).get("/").context["panels"])["complaints/panel.html"]
     assert panel["pending"] is None and [r.project.name for r in panel["rows"]] == ["锦绣苑"]
