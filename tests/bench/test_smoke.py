@@ -9,9 +9,9 @@ import csv
 import pytest
 
 from bench import figures, generate, importing
-from complaints.models import Complaint
+from complaints.models import Complaint, ImportBatch
 from ledgers.models import LedgerItem
-from orgs.models import Project, Region
+from orgs.models import Job, Project, Region
 
 
 @pytest.fixture
@@ -71,7 +71,11 @@ def test_the_generated_complaints_are_the_campaign_year_and_the_year_before_for_
 def test_clean_up_removes_exactly_what_an_import_run_added(tiny):
     csv_path, _xlsx = generate.write_import_files("tiny", seed=3, log=lambda _text: None)
     before = set(Complaint.objects.values_list("pk", flat=True))
+    someone_elses = ImportBatch.objects.create(channel="12345", file_name="东庄镇10月.xlsx", region_path="/")
     importing.app_import(csv_path)
     assert Complaint.objects.count() > len(before)
+    assert ImportBatch.objects.filter(file_name=csv_path.name).exists()
     importing.clean_up()
     assert set(Complaint.objects.values_list("pk", flat=True)) == before
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [someone_elses.pk]
+    assert not Job.objects.filter(kind="complaint_import").exists()
