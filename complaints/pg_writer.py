@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from operator import attrgetter
 
 import psycopg
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from psycopg.copy import FileWriter
 
@@ -158,8 +158,13 @@ class PostgresWriter:
         self.matched_before: set[int] = set()
         self.direct = True  # until a slice meets a stored ticket
         self.lanes = [connection.connection]
+        # The second lane is a connection of its own, opened and set up the way Django sets up every
+        # connection of this database (time zone, role, isolation level), not a bare psycopg one.
+        self.second = None
         if not connection.in_atomic_block:
-            self.lanes.append(psycopg.connect(**connection.get_connection_params(), autocommit=True))
+            self.second = connections.create_connection(connection.alias)
+            self.second.ensure_connection()
+            self.lanes.append(self.second.connection)
         self.threads = [ThreadPoolExecutor(1, thread_name_prefix="complaint-write") for _ in self.lanes]
         self.writing: deque[tuple[Future, list[Row]]] = deque()  # slices sent, oldest first
         self.sent = 0
@@ -204,8 +209,8 @@ class PostgresWriter:
             writing.exception()  # waits; the error, if any, was raised by _collect already
         for thread in self.threads:
             thread.shutdown()
-        for raw in self.lanes[1:]:
-            raw.close()  # its temporary tables go with it
+        if self.second is not None:
+            self.second.close()  # its temporary tables go with it
         self.formatting.close()
 
     def _collect(self) -> None:
