@@ -426,12 +426,7 @@ def build_complaints(
         out = Copier(cursor, "complaints_complaint", columns)
         for index, (year, month) in enumerate(months(LAST_MONTH, 24)):
             current = index >= 12
-            volume = (
-                size.complaints
-                / 12
-                * (1.0 if current else 1.12)
-                * (1 + 0.15 * (month in PEAK_MONTHS))
-            )
+            volume = size.complaints / 12 * (1.0 if current else 1.12) * (1 + 0.15 * (month in PEAK_MONTHS))
             weights = [p.weight * (trend[p.township] if current else 1.0) for p in projects]
             chosen = rng.choices(projects, weights, k=int(volume))
             next_id = _month_rows(out, rng, year, month, chosen, township_paths, pool, next_id)
