@@ -57,7 +57,10 @@ def compute_month(campaign: Campaign, month: str) -> MonthlyRun:
     rules.parse_month(month)
     later = MonthlyRun.objects.filter(campaign=campaign, month__gt=month).order_by("month")
     months = [*_missing_history(campaign, month), month, *later.values_list("month", flat=True)]
-    with MonthCounts(campaign, months) as counts:
+    # One transaction around the temporary table's whole life: behind a pooler that lends a server
+    # connection per transaction (pgbouncer's transaction mode), the table exists only inside one.
+    # It also means the month and the history its streaks needed are stored together or not at all.
+    with transaction.atomic(), MonthCounts(campaign, months) as counts:
         runs = {m: _compute(campaign, m, counts) for m in months}
     return runs[month]
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from campaigns import actions
 from campaigns.models import Action
+from complaints import monthly
 from complaints.models import Complaint, MonthlyRanking, MonthlyRun, TownshipMonth
 from complaints.monthly import compute_month
 from complaints.rules import SHANGHAI
@@ -190,6 +191,30 @@ def test_two_months_in_the_top_proposes_replacing_the_manager_serving_that_month
     assert (action.kind, action.target_type, action.manager) == ("replace_manager", "manager", new_manager)
     assert action.evidence["months"] == ["2024-07", "2024-08"]
     assert action.evidence["counts"] == [4, 3] and action.evidence["ranks"] == [1, 1]
+
+
+def test_a_month_and_the_history_it_needed_are_stored_together_or_not_at_all(
+    small_campaign, projects, monkeypatch
+):
+    add_complaints(projects["a"], "2024-07", 4)
+    add_complaints(projects["a"], "2024-08", 3)
+    propose = monthly._propose_all
+
+    def fail_in_august(campaign, month, found):
+        if month == "2024-08":
+            raise RuntimeError("数据库连接中断")
+        return propose(campaign, month, found)
+
+    monkeypatch.setattr(monthly, "_propose_all", fail_in_august)
+    with pytest.raises(RuntimeError):
+        compute_month(small_campaign, "2024-08")  # July is computed first, then August fails
+    assert not MonthlyRun.objects.exists() and not MonthlyRanking.objects.exists()
+    monkeypatch.setattr(monthly, "_propose_all", propose)
+    compute_month(small_campaign, "2024-08")
+    assert list(MonthlyRun.objects.order_by("month").values_list("month", flat=True)) == [
+        "2024-07",
+        "2024-08",
+    ]
 
 
 def test_three_months_propose_replacing_the_company_and_a_fourth_proposes_nothing_new(
