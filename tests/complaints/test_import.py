@@ -255,3 +255,27 @@ def test_short_rows_are_padded_and_a_row_with_only_an_unread_column_filled_is_re
     r1 = Complaint.objects.get(ticket="R1")
     assert (r1.raw_project_name, r1.status, r1.match_state) == ("", "", "unmatched")
     assert "3,,拒收,工单编号,缺少工单编号" in batch.report.read().decode("utf-8-sig")
+
+
+def test_the_cycle_collector_pauses_while_a_file_is_matched_and_resumes_after_it_even_on_failure(
+    projects, export_dir, monkeypatch
+):
+    import gc
+
+    from complaints import importing
+    from complaints.excel import FileFormatError
+
+    seen = []
+    parse_row = importing.parse_row
+
+    def watching(*args):
+        seen.append(gc.isenabled())
+        return parse_row(*args)
+
+    monkeypatch.setattr(importing, "parse_row", watching)
+    assert gc.isenabled()
+    do_import(write_csv(export_dir / "m8.csv", [row("T1"), row("T2")]))
+    assert seen == [False, False] and gc.isenabled()
+    with pytest.raises(FileFormatError):
+        do_import(write_csv(export_dir / "bad.csv", [["x", "y"]], header=["姓名", "电话"]))
+    assert gc.isenabled()
