@@ -111,9 +111,10 @@ class Matcher:
     def __init__(self, projects: list[tuple[int, int, str, str, list[str]]]):
         self._townships: dict[int, _TownshipIndex] = {}
         self._anywhere: dict[str, set[int]] = {}
+        self._names: dict[str, str] = {}  # raw spelling → normalise_name of it
         for project_id, township_id, name, address, aliases in projects:
             index = self._townships.setdefault(township_id, _TownshipIndex())
-            for spelling in {normalise_name(n) for n in (name, *aliases)} - {""}:
+            for spelling in {self._normalised(n) for n in (name, *aliases)} - {""}:
                 index.exact.setdefault(spelling, set()).add(project_id)
                 index.names.append((spelling, project_id))
                 self._anywhere.setdefault(spelling, set()).add(project_id)
@@ -129,7 +130,7 @@ class Matcher:
         spelling: real exports repeat the same few thousand names a million times."""
         known = self._spellings.get((township_id, name))
         if known is None:
-            spelling = normalise_name(name)
+            spelling = self._normalised(name)
             known = (spelling, _by_exact(self._townships.get(township_id, _EMPTY), spelling))
             self._spellings[township_id, name] = known
         spelling, exact = known
@@ -140,6 +141,15 @@ class Matcher:
         if found is None:
             found = self._cache[key] = self._match(*key)
         return found
+
+    def _normalised(self, name: str) -> str:
+        """normalise_name once per distinct spelling, whatever the township: a province's 100,000
+        projects share a few thousand names, and its million-row files ~80,000 spellings spread over
+        ~350,000 (township, name) pairs."""
+        spelling = self._names.get(name)
+        if spelling is None:
+            spelling = self._names[name] = normalise_name(name)
+        return spelling
 
     def _match(self, township_id: int, name: str, address: str) -> MatchResult:
         index = self._townships.get(township_id, _EMPTY)
