@@ -338,9 +338,12 @@ def _write_changed_scores(cursor, run: ScoreRun, table: str, rows: list[tuple]) 
         f"WHERE t.run_id = s.run_id AND t.project_id = s.project_id AND {same})",
         [run.pk],
     )
+    # The unchanged rows are still stored and the unique (run, project) index skips them. An anti-join
+    # (NOT EXISTS) did the same until the planner, right after a delete of the run's scores, still
+    # believed the table empty and scanned it whole for each of 100,000 rows: 70-85 s instead of 0.5.
     cursor.execute(
-        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM zzt_scores t WHERE NOT EXISTS "  # nosec B608
-        f"(SELECT 1 FROM {table} s WHERE s.run_id = t.run_id AND s.project_id = t.project_id)"
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM zzt_scores "  # nosec B608
+        "ON CONFLICT (run_id, project_id) DO NOTHING"
     )
     cursor.execute("DROP TABLE zzt_scores")
 
