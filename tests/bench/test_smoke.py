@@ -51,10 +51,10 @@ def test_import_files_are_read_by_the_apps_importer_and_mostly_matched_and_a_fig
 
     suite = figures.Suite("tiny", 3, runs=1, facts=tiny, log=lambda _text: None)
     suite.bench_quarterly()
-    [quarterly] = suite.results
-    assert quarterly["name"].startswith("quarterly computation")
-    assert quarterly["value"] > 0 and len(quarterly["runs"]) == 1
-    assert "projects" in quarterly["note"]
+    quarterly, rerun = suite.results
+    assert quarterly["name"].startswith("quarterly computation") and rerun["name"].endswith(", rerun")
+    assert quarterly["value"] > 0 and len(quarterly["runs"]) == 1 and len(rerun["runs"]) == 1
+    assert "projects" in quarterly["note"] and "from scratch" in quarterly["note"]
 
 
 def test_the_generated_complaints_are_the_campaign_year_and_the_year_before_for_year_on_year(tiny):
