@@ -345,9 +345,19 @@ def environment(size: str, facts: dict, load: list, wall: dict | None = None) ->
     mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                       if line.startswith("MemTotal")))  # fmt: skip
     commit = _command(["git", "-C", str(REPO), "rev-parse", "HEAD"])
-    dirty = bool(
-        _command(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"]).strip("—")
-    )
+    # The run's own result files (written after each figure) are not a change to what is measured.
+    status = [
+        "git",
+        "-C",
+        str(REPO),
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ".",
+        ":!bench/results",
+    ]
+    dirty = bool(_command(status).strip("—"))
     return {
         "size": size,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
