@@ -17,13 +17,20 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
+import pillow_heif
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 CSV = "text/csv"
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+IMAGE_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "HEIF": "image/heif",
+}
 EXCEL_MAX_CELL = 32_767  # Excel's limit on characters in one cell
 CHUNK = 64 * 1024
 
@@ -114,14 +121,22 @@ def _check_inflated(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], bo
 
 # --- Uploads: type by content -------------------------------------------------------------------
 
-# Markers of a document a browser would run as a page or a script, wherever they sit in the file:
-# an image or PDF that carries one is a polyglot.
+# iPhones send HEIC/HEIF; with the plugin registered Pillow decodes them like any other photo.
+pillow_heif.register_heif_opener()
+
+# Markers of a document a browser would run as a page or a script. Each is at least five bytes: a
+# two-byte marker such as "<%" turns up by chance in any compressed image (a 12-megapixel photo
+# holds millions of random byte pairs), so short markers refused ordinary phone photos.
 ACTIVE_MARKERS = (
-    b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"<?=", b"<iframe", b"<body",
-    b"<object", b"<embed", b"<meta", b"javascript:", b"<%",
+    b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"<iframe", b"<body",
+    b"<object", b"<embed", b"<meta", b"javascript:",
 )  # fmt: skip
+# Text files are not compressed, so the short server-page markers mean what they say there.
+TEXT_MARKERS = (*ACTIVE_MARKERS, b"<%", b"<?=")
 PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia")
 SCAN_LIMIT = 50 * 1024 * 1024
+# Where a browser sniffs a page from (WHATWG MIME Sniffing reads the first 1,445 bytes), with room.
+HEAD_BYTES = 4096
 
 
 def _read_all(fileobj: IO[bytes], limit: int = SCAN_LIMIT) -> bytes:
@@ -147,7 +162,9 @@ def sniff_upload(fileobj: IO[bytes], allowed: set[str] | None = None) -> str:
     data = _read_all(fileobj)
     content_type = _detect(data)
     if content_type is None:
-        raise UnsafeFile("不支持的文件类型：仅接受 JPEG/PNG/WebP/GIF 图片、PDF、Excel（.xlsx）或 CSV 文件。")
+        raise UnsafeFile(
+            "不支持的文件类型：仅接受 JPEG/PNG/WebP/GIF/HEIC 图片、PDF、Excel（.xlsx）或 CSV 文件。"
+        )
     if allowed is not None and content_type not in allowed:
         raise UnsafeFile("此处不接受该类型的文件。")
     return content_type
@@ -162,12 +179,57 @@ def _detect(data: bytes) -> str | None:
         return XLSX if _is_xlsx(data) else None
     image_type = _image_type(data)
     if image_type:
-        if _has_active_content(data):
+        if any(_has_active_content(region) for region in _image_text_regions(data, image_type)):
             raise UnsafeFile("图片中夹带网页或脚本内容，拒绝上传。")
         return image_type
-    if _has_active_content(data[:SCAN_LIMIT]):
+    if _has_active_content(data[:SCAN_LIMIT], TEXT_MARKERS):
         raise UnsafeFile("文件包含网页或脚本内容，拒绝上传。")
     return CSV if _is_text(data) else None
+
+
+def _image_text_regions(data: bytes, image_type: str) -> list[bytes]:
+    """The parts of an image file that are not compressed pixels: its head, metadata and any trailer.
+
+    A polyglot hides its page there (a comment segment, a text chunk, bytes after the image's end).
+    The pixel stream itself is never searched: it is random-looking bytes in which short markers
+    occur by chance, and it is thrown away anyway, since only re-encoded pixels are ever stored.
+    """
+    if image_type == "image/jpeg":
+        return _jpeg_regions(data)
+    if image_type == "image/png":
+        return _png_regions(data)
+    return [data[:HEAD_BYTES]]
+
+
+def _jpeg_regions(data: bytes) -> list[bytes]:
+    """Every segment before the scan (APPn, COM, tables) and whatever follows the last end marker."""
+    regions, pos = [], 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xDA:  # start of scan: compressed pixels from here on
+            break
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        regions.append(data[pos + 4 : pos + 2 + length])
+        pos += 2 + length
+    end = data.rfind(b"\xff\xd9")
+    if end != -1:
+        regions.append(data[end + 2 :])
+    return regions
+
+
+def _png_regions(data: bytes) -> list[bytes]:
+    """Every chunk but the compressed pixel chunks (IDAT), and whatever follows IEND."""
+    regions, pos = [], 8
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        if kind != b"IDAT":
+            regions.append(data[pos + 8 : pos + 8 + length])
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+    regions.append(data[pos:])
+    return regions
 
 
 def _is_xlsx(data: bytes) -> bool:
