@@ -25,6 +25,8 @@ from .models import Evidence, LedgerItem
 from .workflow import Move, WorkflowError
 
 PAGE_SIZE = 50
+# Filters the list's tabs set; the badge counts are made without them (status_counts).
+TABS = ("status", "overdue")
 COUNTS_TTL = 600  # seconds; the key already changes with every change to the ledger
 LIST_JOINED = ("project", "project__community", "township", "company", "category")
 # PostgreSQL plans a 7-table join in ~30 ms (exhaustive search) and a 6-table one in ~3 ms, so the
@@ -38,13 +40,17 @@ ROWS_JOINED = ("project", "project__community", "township", "company")
 class CountedPaginator(Paginator):
     """A paginator told its total, so the page reuses the per-status counts instead of a second COUNT(*)."""
 
-    def __init__(self, object_list, per_page: int, count: int):
+    def __init__(self, object_list, per_page: int, count: int | None):
         super().__init__(object_list, per_page)
-        self.count = count
+        if count is not None:
+            self.count = count
 
 
 def status_counts(request: HttpRequest, filterset: LedgerItemFilter) -> tuple[dict[str, int], int]:
-    """Counts per status for the current filters other than status itself, and the overdue count.
+    """Counts per status for the current filters other than the tabs (status, overdue), and the overdue count.
+
+    The tabs are left out so that each tab's badge says how many rows that tab lists, whichever
+    tab is open.
 
     One grouped scan gives both, and its total feeds the paginator. The result is cached under
     the ledger's last change time (one indexed MAX), so turning pages or coming back costs no
@@ -55,7 +61,7 @@ def status_counts(request: HttpRequest, filterset: LedgerItemFilter) -> tuple[di
     table, so the scan is made once for all worker processes, with or without Redis.
     """
     data = request.GET.copy()
-    for name in ("status", "page", "o"):
+    for name in (*TABS, "page", "o"):
         data.pop(name, None)
     last_change = LedgerItem.objects.aggregate(last=Max("updated_at"))["last"]
     user = request.user
@@ -66,17 +72,17 @@ def status_counts(request: HttpRequest, filterset: LedgerItemFilter) -> tuple[di
     if result is None:
         result = caches["shared"].get(key)
         if result is None:
-            result = _count_statuses(_all_but_status(filterset))
+            result = _count_statuses(_all_but_tabs(filterset))
             caches["shared"].set(key, result, COUNTS_TTL)
         cache.set(key, result, COUNTS_TTL)
     return result
 
 
-def _all_but_status(filterset: LedgerItemFilter):
-    """The rows under every valid filter but status (and ordering), from the form already checked."""
+def _all_but_tabs(filterset: LedgerItemFilter):
+    """The rows under every valid filter but the tabs (and ordering), from the form already checked."""
     rows = filterset.queryset
     for name, value in filterset.form.cleaned_data.items():
-        if name not in ("status", "o"):
+        if name not in (*TABS, "o"):
             rows = filterset.filters[name].filter(rows, value)
     return rows
 
@@ -96,8 +102,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     filterset = LedgerItemFilter(request.GET, queryset=items, request=request)
     valid = filterset.is_valid()
     counts, overdue = status_counts(request, filterset)
-    status = filterset.form.cleaned_data.get("status") if valid else None
-    total = counts.get(status, 0) if status else sum(counts.values())
+    total = _rows_listed(filterset.form.cleaned_data if valid else {}, counts, overdue)
     rows = filterset.qs.select_related(*ROWS_JOINED)
     if not request.GET.get("o"):
         rows = rows.order_by("-id")
@@ -115,6 +120,21 @@ def item_list(request: HttpRequest) -> HttpResponse:
     }
     template = "ledgers/_item_rows.html" if request.htmx else "ledgers/item_list.html"
     return render(request, template, context)
+
+
+def _rows_listed(cleaned: dict, counts: dict[str, int], overdue: int) -> int | None:
+    """How many rows the open tab lists, from the counts already made; None where they cannot say
+    (a status and 逾期 together, typed by hand), and the paginator counts the rows itself."""
+    status, late = cleaned.get("status"), cleaned.get("overdue")
+    if status and late is not None:
+        return None
+    if status:
+        return counts.get(status, 0)
+    if late is True:
+        return overdue
+    if late is False:
+        return sum(counts.values()) - overdue
+    return sum(counts.values())
 
 
 def _attach(items, field: str, listed) -> None:
