@@ -21,6 +21,8 @@ import pillow_heif
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import pdfs
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 CSV = "text/csv"
@@ -133,7 +135,6 @@ ACTIVE_MARKERS = (
 )  # fmt: skip
 # Text files are not compressed, so the short server-page markers mean what they say there.
 TEXT_MARKERS = (*ACTIVE_MARKERS, b"<%", b"<?=")
-PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia")
 SCAN_LIMIT = 50 * 1024 * 1024
 # Where a browser sniffs a page from (WHATWG MIME Sniffing reads the first 1,445 bytes), with room.
 HEAD_BYTES = 4096
@@ -167,14 +168,14 @@ def sniff_upload(fileobj: IO[bytes], allowed: set[str] | None = None) -> str:
         )
     if allowed is not None and content_type not in allowed:
         raise UnsafeFile("此处不接受该类型的文件。")
+    if content_type == PDF:
+        _check_pdf(data)
     return content_type
 
 
 def _detect(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
-        if _has_active_content(data) or _has_active_content(data, PDF_ACTIVE):
-            raise UnsafeFile("PDF 文件包含脚本或嵌入内容，拒绝上传。")
-        return PDF
+        return PDF  # judged by parsing once it is known to be wanted here (_check_pdf)
     if data.startswith(b"PK\x03\x04"):
         return XLSX if _is_xlsx(data) else None
     image_type = _image_type(data)
@@ -185,6 +186,20 @@ def _detect(data: bytes) -> str | None:
     if _has_active_content(data[:SCAN_LIMIT], TEXT_MARKERS):
         raise UnsafeFile("文件包含网页或脚本内容，拒绝上传。")
     return CSV if _is_text(data) else None
+
+
+def _check_pdf(data: bytes) -> None:
+    """Parsed with pypdf (config/pdfs.py): escaped names like /J#61vaScript are judged as a reader reads them."""
+    if _has_active_content(data):
+        raise UnsafeFile("PDF 文件中夹带网页或脚本内容，拒绝上传。")
+    try:
+        found = pdfs.active_content(data)
+    except pdfs.UnreadablePdf as exc:
+        raise UnsafeFile(
+            "PDF 文件已损坏、无法解析或设有打开密码，拒绝上传。请另存为标准 PDF 后再上传。"
+        ) from exc
+    if found:
+        raise UnsafeFile(f"PDF 文件包含{found}等可执行或嵌入内容，拒绝上传。请打印为普通 PDF 后再上传。")
 
 
 def _image_text_regions(data: bytes, image_type: str) -> list[bytes]:

@@ -14,6 +14,7 @@ from complaints.models import Complaint, ResidentReport
 from complaints.workflow import to_ledger_item
 from ledgers.models import LedgerItem
 from orgs.models import Notification
+from tests.samples import pdfs
 
 PHONE = "13812345678"
 
@@ -130,7 +131,7 @@ def test_a_php_file_renamed_jpg_is_refused(project_a):
 
 
 def test_a_pdf_is_refused_as_a_photo(project_a):
-    pdf = SimpleUploadedFile("photo.jpg", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    pdf = SimpleUploadedFile("photo.jpg", pdfs.PLAIN)
     response = post_report(project_a, photo=pdf)
     assert response.status_code == 400 and "只能上传照片" in response.content.decode()
     assert not Complaint.objects.exists()

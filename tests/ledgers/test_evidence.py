@@ -10,6 +10,7 @@ from PIL import Image
 from ledgers import evidence
 from ledgers.models import Evidence
 from ledgers.workflow import WorkflowError
+from tests.samples import pdfs
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +57,7 @@ def test_an_oversized_file_is_refused(item_a, township_a, settings):
 
 
 def test_a_pdf_is_kept_as_a_document_and_downloaded_as_an_attachment(client_for, item_a, township_a):
-    upload = SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    upload = SimpleUploadedFile("整改报告.pdf", pdfs.PLAIN, content_type="application/pdf")
     stored = evidence.attach(item_a, township_a, upload, "document")
     response = client_for(township_a).get(reverse("ledgers:evidence_file", args=[stored.pk]))
     assert response.status_code == 200
@@ -94,12 +95,24 @@ def test_the_upload_page_stores_a_photo_from_a_phone(client_for, company_x, item
     assert image["Content-Disposition"].startswith("inline")
 
 
-def test_a_pdf_carrying_javascript_is_refused(item_a, township_a):
-    upload = SimpleUploadedFile(
-        "通知.pdf", b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"
-    )
+@pytest.mark.parametrize(
+    "shape", ["openaction javascript", "openaction j#61vascript", "openaction l#61unch cmd.exe"]
+)
+def test_a_pdf_carrying_javascript_or_a_launch_is_refused_however_it_is_spelled(item_a, township_a, shape):
+    upload = SimpleUploadedFile("通知.pdf", pdfs.HOSTILE[shape])
     with pytest.raises(WorkflowError, match="PDF"):
         evidence.attach(item_a, township_a, upload, "document")
+    assert not Evidence.objects.exists()
+
+
+def test_the_api_refuses_an_escaped_launch_action_and_stores_nothing(client_for, item_a, township_a):
+    """The outside test's case: `/S /L#61unch /F (cmd.exe)` was accepted with 201 and kept byte for byte."""
+    upload = SimpleUploadedFile("整改报告.pdf", pdfs.HOSTILE["openaction l#61unch cmd.exe"])
+    response = client_for(township_a).post(
+        f"/api/ledger-items/{item_a.pk}/evidence/", {"kind": "document", "file": upload}
+    )
+    assert response.status_code == 400
+    assert "PDF" in str(response.json())
     assert not Evidence.objects.exists()
 
 

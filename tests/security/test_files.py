@@ -27,6 +27,7 @@ from config.uploads import (
     safe_filename,
     sniff_upload,
 )
+from tests.samples import pdfs
 
 from . import hostile_files as hostile
 
@@ -139,6 +140,8 @@ def test_start_up_refuses_an_openpyxl_without_defusedxml(monkeypatch):
         (hostile.jpeg_bytes(), "image/jpeg"),
         (hostile.png_bytes(), "image/png"),
         (hostile.PDF_OK, PDF),
+        (pdfs.WITH_WEB_LINK, PDF),
+        (pdfs.owner_locked_pdf(), PDF),
         (hostile.xlsx_bytes(), XLSX),
         ("工单编号,诉求内容\n1,楼道灯坏了\n".encode("gb18030"), CSV),
     ],
@@ -155,7 +158,8 @@ def test_genuine_files_are_recognised_by_content(data, expected):
         pytest.param(hostile.PHP, id="php"),
         pytest.param(hostile.jpeg_html_polyglot(), id="jpeg/html polyglot"),
         pytest.param(hostile.jpeg_bytes() + b"<?php echo 1; ?>", id="jpeg with php tail"),
-        pytest.param(hostile.PDF_WITH_JS, id="pdf with javascript"),
+        *(pytest.param(data, id=f"pdf: {name}") for name, data in pdfs.HOSTILE.items()),
+        pytest.param(pdfs.password_pdf(), id="pdf: needs a password to open"),
         pytest.param(b"\x7fELF\x02\x01\x01\0" + bytes(range(256)) * 4, id="binary executable"),
     ],
 )
