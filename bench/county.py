@@ -39,7 +39,7 @@ def main_pages(campaign) -> dict[str, str]:
         "月度排名": reverse("complaints:ranking"),
         "镇街同比": reverse("complaints:township"),
         "考核": reverse("scoring:quarter_list"),
-        "整改措施": reverse("scoring:action_list"),
+        "整改措施": reverse("actions:list"),
         "整治行动": reverse("campaigns:campaign_list"),
         "整治行动详情": reverse("campaigns:campaign_detail", args=[campaign.slug]),
     }

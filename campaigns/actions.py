@@ -19,6 +19,7 @@ from django.utils import timezone
 from orgs.models import Company, Department, Manager, Notification, Project, Region, User
 from orgs.notifications import notify
 
+from . import action_rules
 from .models import Action, Campaign
 
 BATCH = 1000
@@ -156,6 +157,32 @@ def propose_all(campaign: Campaign, period: str, proposals: Iterable[Proposal], 
     return len(created)
 
 
+def withdraw_stale(campaign: Campaign, period: str, computation: str, kept: set[tuple[str, str, int]]) -> int:
+    """A rerun on corrected data withdraws the period's proposals nobody decided on that it no longer makes.
+
+    Only the kinds the computation proposes (from the rule registry, so a new rule is never
+    forgotten here), never an action the task force already decided, and never another rule's
+    proposal of the same period (a failed evaluation's 更换物业企业, told by its evidence marker).
+    The deletion sends each row's signal, so its history keeps when it was withdrawn. Returns how many.
+    """
+    stale = Action.objects.filter(
+        campaign=campaign,
+        period=period,
+        kind__in=action_rules.kinds_of(computation),
+        status=Action.Status.PROPOSED,
+    )
+    for marker in action_rules.markers_besides(computation):
+        stale = stale.exclude(evidence__has_key=marker)
+    ids = [
+        pk
+        for pk, *key in stale.values_list("pk", "kind", "target_type", "target_id")
+        if tuple(key) not in kept
+    ]
+    if ids:
+        Action.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
 def _record_history(ids: list[int], history_type: str, user) -> None:
     """The audit rows (who, when, every value) django-simple-history's save() signal writes,
     copied by the database from the action rows just written. Bulk writes send no signals,
@@ -204,13 +231,18 @@ def announce_proposals(campaign: Campaign, period: str, since: datetime, source:
         task_force,
         Notification.Kind.ACTION_PROPOSED,
         f"{campaign.title}：{source}新提出 {sum(n for _kind, n in counts)} 项整改措施待确认",
-        url=f"{reverse('scoring:action_list')}?{query}",
+        url=f"{reverse('actions:list')}?{query}",
         body="；".join(f"{labels.get(kind, kind)} {n} 项" for kind, n in counts),
     )
 
 
+def may_decide(user) -> bool:
+    """Only the task force (or an admin) confirms, waives or completes a consequence."""
+    return user.is_admin or user.role == user.Role.TASK_FORCE
+
+
 def _require_task_force(user) -> None:
-    if not (user.is_admin or user.role == user.Role.TASK_FORCE):
+    if not may_decide(user):
         raise ActionError("只有专班可以确认、免除或办结整改措施")
 
 

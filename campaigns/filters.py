@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orgs.filters import StyledFilterSet
+from orgs.models import Region
 
-from .models import Campaign, Category
+from .models import Action, Campaign, Category
 
 
 class CampaignFilter(StyledFilterSet):
@@ -29,3 +30,32 @@ class CategoryFilter(StyledFilterSet):
     class Meta:
         model = Category
         fields = ["campaign", "top_level", "parent"]
+
+
+def _campaigns(request):
+    return Campaign.objects.visible_to(request.user) if request else Campaign.objects.none()
+
+
+def _townships(request):
+    return Region.objects.visible_to(request.user).townships() if request else Region.objects.none()
+
+
+class ActionFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("对象"), field_name="target_name", lookup_expr="icontains")
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("整治行动"), queryset=_campaigns, to_field_name="slug"
+    )
+    kind = django_filters.ChoiceFilter(label=_("措施"), choices=Action.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Action.Status.choices)
+    period = django_filters.CharFilter(label=_("期间"), help_text="YYYY-MM 或 YYYY-Qn")
+    target_type = django_filters.ChoiceFilter(label=_("对象类型"), choices=Action.TargetType.choices)
+    township = django_filters.ModelChoiceFilter(
+        label=_("街道/乡镇"), queryset=_townships, method="in_township"
+    )
+
+    class Meta:
+        model = Action
+        fields = ["q", "campaign", "kind", "status", "period", "target_type", "township"]
+
+    def in_township(self, queryset, name, value):
+        return queryset.filter(Q(township=value) | Q(project__township=value))

@@ -19,21 +19,13 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
-from campaigns.actions import Proposal, Target, announce_proposals, propose_all
-from campaigns.models import Action, Campaign
+from campaigns.action_rules import MONTHLY, rule_text
+from campaigns.actions import Proposal, Target, announce_proposals, propose_all, withdraw_stale
+from campaigns.models import Campaign
 from orgs.models import Company, Manager, Project, ProjectAssignment, Region
 
 from . import rules
 from .models import Complaint, MonthlyRanking, MonthlyRun, TownshipMonth
-
-KINDS = ("replace_manager", "replace_company", "work_reminder", "public_commitment", "concentrated_talk")
-RULE_NAMES = {
-    "replace_manager": "沂水方案 三(三)：连续 {n} 个月投诉量前 {size} 名的更换项目经理",
-    "replace_company": "沂水方案 三(三)：连续 {n} 个月投诉量前 {size} 名的启动更换物业企业程序",
-    "work_reminder": "沂水方案 三(六)：每月投诉量同比上升的乡镇（街道）进行工作提醒",
-    "public_commitment": "沂水方案 三(六)：连续 {n} 个月同比上升最高的乡镇（街道）党（工）委书记公开承诺",
-    "concentrated_talk": "沂水方案 三(六)：连续 {n} 个月同比上升的镇街由县专班组织集中谈话",
-}
 
 
 def campaign_complaints(campaign: Campaign):
@@ -444,7 +436,7 @@ def _proposals(campaign: Campaign, month: str, found: list[tuple]) -> list[Propo
     proposals = []
     for kind, row in streaks:
         n = n_by_kind[kind]
-        rule = RULE_NAMES[kind].format(n=n, size=size)
+        rule = rule_text(campaign, MONTHLY, kind, n=n, size=size)
         shown = _last_months(month, n)
         history = [ranking.get((row.project_id, m), (0, None)) for m in shown]
         evidence = {
@@ -463,7 +455,7 @@ def _proposals(campaign: Campaign, month: str, found: list[tuple]) -> list[Propo
         proposals.append(Proposal(kind, target, rule, evidence))
     for kind, row in townships:
         n = n_by_kind.get(kind, 1)
-        rule = RULE_NAMES[kind].format(n=n)
+        rule = rule_text(campaign, MONTHLY, kind, n=n)
         shown = _last_months(month, n)
         history = [yoy.get((row.township_id, m), (0, 0, 0)) for m in shown]
         evidence = {
@@ -486,9 +478,4 @@ def _propose_all(campaign: Campaign, month: str, found: list[tuple]) -> None:
         proposals = _proposals(campaign, month, found)
         propose_all(campaign, month, proposals)
         kept = {p.key for p in proposals}
-    stale = Action.objects.filter(
-        campaign=campaign, period=month, kind__in=KINDS, status=Action.Status.PROPOSED
-    ).values_list("pk", "kind", "target_type", "target_id")
-    withdrawn = [pk for pk, kind, ttype, tid in stale if (kind, ttype, tid) not in kept]
-    if withdrawn:
-        Action.objects.filter(pk__in=withdrawn).delete()
+    withdraw_stale(campaign, month, MONTHLY, kept)

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
+from campaigns.action_rules import MONTHLY, kinds_of
 from campaigns.models import Action, Campaign
 from orgs.models import Project, Region
 
 from . import rules
 from .models import Complaint, MonthlyRanking, MonthlyRun, TownshipMonth
-from .monthly import KINDS
 
 TREND_MONTHS = 6
 TREND_PROJECTS = 10
@@ -93,7 +93,7 @@ def trend(user, campaign: Campaign, month: str, rows: list[MonthlyRanking]) -> d
 def month_actions(user, campaign: Campaign, month: str):
     return (
         Action.objects.visible_to(user)
-        .filter(campaign=campaign, period=month, kind__in=KINDS)
+        .filter(campaign=campaign, period=month, kind__in=kinds_of(MONTHLY))
         .order_by("kind", "target_name")
     )
 
@@ -137,5 +137,8 @@ def township_months(user, campaign: Campaign, township: Region, limit: int = 12)
 
 def township_actions(user, campaign: Campaign, township: Region):
     return Action.objects.visible_to(user).filter(
-        campaign=campaign, kind__in=KINDS, target_type=Action.TargetType.TOWNSHIP, target_id=township.pk
+        campaign=campaign,
+        kind__in=kinds_of(MONTHLY),
+        target_type=Action.TargetType.TOWNSHIP,
+        target_id=township.pk,
     )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("complaints.api.urls")),
     path("complaints/", include("complaints.urls")),
     path("api/", include("scoring.api.urls")),
+    path("scoring/actions/", include("campaigns.action_urls")),
     path("scoring/", include("scoring.urls")),
     path("public/", include("scoring.public_urls")),
     path("r/", include("complaints.resident_urls")),

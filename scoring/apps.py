@@ -16,7 +16,7 @@ class ScoringConfig(AppConfig):
         from . import panels, signals  # noqa: F401 - signals connects the manager-change hook
 
         register_nav(_("季度考核"), "scoring:quarter_list", EVERY_ROLE, menu=_("考核"))
-        register_nav(_("整改措施"), "scoring:action_list", EVERY_ROLE, menu=_("考核"))
+        register_nav(_("整改措施"), "actions:list", EVERY_ROLE, menu=_("考核"))
         register_panel("scoring/panel.html", panels.actions_panel, order=30)
         # After campaigns, ledgers and complaints (INSTALLED_APPS order), so their demo data is scored.
         if "scoring.demo.populate" not in DEMO_STEPS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from campaigns.action_rules import QUARTERLY, rule_text
 from campaigns.actions import Proposal, Target, propose_all
 from campaigns.models import Action, Campaign
 from orgs.models import Company, Department, Manager, Project
@@ -20,17 +21,6 @@ from .periods import Quarter
 
 if TYPE_CHECKING:
     from .quarterly import Outcome
-
-RULE_TEXT = {
-    Action.Kind.REPLACE_MANAGER: "季度黑榜项目→更换项目经理（种子000 §三(四)）",
-    Action.Kind.MEDIA_EXPOSURE: "季度黑榜项目→媒体曝光（种子000 §三(四)）",
-    Action.Kind.REPLACE_COMPANY: "累计上黑榜达到次数→启动更换物业企业程序（种子000 §三(四)）",
-    Action.Kind.FEE_REDUCTION: "黑榜或质价不符诉求较多→质量评价与降费管理（种子000 §三(四)）",
-    Action.Kind.COMPANY_BLACKLIST: "三分之一以上服务项目列入黑榜→企业黑名单（种子000 §三(四)）",
-    Action.Kind.QUALITY_EVALUATION: "黑名单企业服务项目→服务质量评价（种子000 §三(四)）",
-    Action.Kind.STATEMENT_GOVERNMENT: "季度考核倒数→县政府常务会议表态发言（种子000 §五）",
-    Action.Kind.STATEMENT_PARTY_COMMITTEE: "连续2个季度考核倒数→县委常委会议表态发言（种子000 §五）",
-}
 
 
 def evidence(quarter: Quarter, **facts) -> dict:
@@ -74,7 +64,15 @@ class Proposer:
         self.managers = Manager.objects.in_bulk({figures.projects[p].manager_id for p in self.black} - {None})
 
     def add(self, kind: str, target: Target, facts: dict) -> None:
-        self.proposals.append(Proposal(kind, target, RULE_TEXT[kind], facts))
+        num, den = self.params["company_blacklist_share"]
+        rule = rule_text(
+            self.campaign,
+            QUARTERLY,
+            kind,
+            n=self.params["blacklist_times_replace_company"],
+            share=f"{num}/{den}",
+        )
+        self.proposals.append(Proposal(kind, target, rule, facts))
 
     def propose_all(self, user=None) -> set[tuple]:
         """Propose every consequence of the quarter in one bulk write; returns their keys."""

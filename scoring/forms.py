@@ -97,14 +97,3 @@ class PublishMonthForm(ScopedForm):
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
         widget=forms.TextInput({**BS, "placeholder": "2024-07"}),
     )
-
-
-class WaiveForm(forms.Form):
-    reason = forms.CharField(label=_("免除理由"), widget=forms.Textarea({**BS, "rows": 3}))
-
-
-class CompleteForm(forms.Form):
-    note = forms.CharField(
-        label=_("办理结果"),
-        widget=forms.Textarea({**BS, "rows": 3, "placeholder": "如：已更换项目经理为张三"}),
-    )

@@ -15,12 +15,13 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.actions import announce_proposals
-from campaigns.models import Action, Campaign
+from campaigns.action_rules import QUARTERLY
+from campaigns.actions import announce_proposals, withdraw_stale
+from campaigns.models import Campaign
 from orgs.models import Department
 
 from . import rules
-from .consequences import RULE_TEXT, Proposer
+from .consequences import Proposer
 from .figures import QuarterFigures, gather
 from .models import (
     CompanyAssessment,
@@ -33,17 +34,6 @@ from .models import (
     UnitScore,
 )
 from .periods import Quarter
-
-QUARTER_KINDS = [
-    Action.Kind.REPLACE_MANAGER,
-    Action.Kind.MEDIA_EXPOSURE,
-    Action.Kind.REPLACE_COMPANY,
-    Action.Kind.COMPANY_BLACKLIST,
-    Action.Kind.QUALITY_EVALUATION,
-    Action.Kind.FEE_REDUCTION,
-    Action.Kind.STATEMENT_GOVERNMENT,
-    Action.Kind.STATEMENT_PARTY_COMMITTEE,
-]
 
 
 class ScoringError(Exception):
@@ -175,7 +165,7 @@ def compute_quarter(campaign: Campaign, quarter_text: str, user=None) -> ScoreRu
         )
         _write(run, quarter, figures, outcome)
         proposed = Proposer(campaign, quarter, figures, outcome, params).propose_all(user)
-        _drop_stale_proposals(campaign, quarter, proposed)
+        withdraw_stale(campaign, str(quarter), QUARTERLY, proposed)
         run.summary = _summary(figures, outcome, len(proposed))
         run.save(update_fields=["summary"])
         announce_proposals(campaign, str(quarter), started, f"{quarter.label}考核")
@@ -379,21 +369,6 @@ def _unit_rows(run: ScoreRun, figures: QuarterFigures, units: list[rules.UnitRes
             dept = departments[pk]
             rows.append(UnitScore(department=dept, name=dept.name, region_path=dept.region.path, **common))
     return rows
-
-
-def _drop_stale_proposals(campaign: Campaign, quarter: Quarter, proposed: set[tuple]) -> None:
-    """A rerun on corrected data withdraws proposals nobody decided on and that no longer apply."""
-    stale = Action.objects.filter(
-        campaign=campaign,
-        period=str(quarter),
-        kind__in=QUARTER_KINDS,
-        rule__in=list(RULE_TEXT.values()),  # not, e.g., a failed quality evaluation's proposal
-        status=Action.Status.PROPOSED,
-    ).values_list("pk", "kind", "target_type", "target_id")
-    ids = [pk for pk, *key in stale if tuple(key) not in proposed]
-    if ids:
-        for action in Action.objects.filter(pk__in=ids):
-            action.delete()
 
 
 def _summary(figures: QuarterFigures, outcome: Outcome, actions: int) -> dict:

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.action_rules import EVALUATION, rule_text
 from campaigns.actions import Target, announce_proposals, complete, propose
 from campaigns.models import Action, Campaign
 from orgs.models import Project
@@ -118,7 +119,7 @@ def record_evaluation(campaign: Campaign, project: Project, user, **fields) -> Q
             Action.Kind.REPLACE_COMPANY,
             Target.project(project, project.company),
             period,
-            "服务质量评价不合格→启动更换物业企业程序（种子000 §三(四)）",
+            rule_text(campaign, EVALUATION, Action.Kind.REPLACE_COMPANY),
             {
                 "evaluation_id": evaluation.pk,
                 "evaluated_on": evaluation.evaluated_on.isoformat(),

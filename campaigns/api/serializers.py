@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Campaign, Category, Phase, SelfCheck
+from ..models import Action, Campaign, Category, Phase, SelfCheck
 
 
 class PhaseSerializer(serializers.ModelSerializer):
@@ -66,3 +66,42 @@ class SelfCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = SelfCheck
         fields = ["id", "campaign", "project", "project_id", "template", "answers", "filled_by", "filled_at"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    target = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "campaign",
+            "kind",
+            "kind_display",
+            "period",
+            "status",
+            "status_display",
+            "target",
+            "rule",
+            "evidence",
+            "reason",
+            "done_note",
+            "decided_at",
+            "done_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_target(self, action: Action) -> dict:
+        return {"type": action.target_type, "id": action.target_id, "name": action.target_name}
+
+
+class WaiveSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CompleteSerializer(serializers.Serializer):
+    note = serializers.CharField()

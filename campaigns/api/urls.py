@@ -6,5 +6,6 @@ router = DefaultRouter()
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
 router.register("campaign-categories", views.CategoryViewSet, basename="campaign-category")
 router.register("self-checks", views.SelfCheckViewSet, basename="self-check")
+router.register("actions", views.ActionViewSet, basename="action")
 
 urlpatterns = router.urls

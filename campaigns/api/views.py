@@ -1,11 +1,18 @@
-"""Read-only API over campaigns, their categories and filled self-checks; every queryset is the viewer's scope."""
+"""API over campaigns, their categories, filled self-checks and the action register; every queryset is the viewer's scope."""
 
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action as route
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from orgs.api.conditional import ConditionalMixin
 
-from ..filters import CampaignFilter, CategoryFilter
-from ..models import Campaign, Category, SelfCheck
+from .. import actions as register
+from ..filters import ActionFilter, CampaignFilter, CategoryFilter
+from ..models import Action, Campaign, Category, SelfCheck
 from . import serializers
 
 
@@ -42,3 +49,44 @@ class SelfCheckViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         return SelfCheck.objects.visible_to(self.request.user).select_related(
             "campaign", "project", "filled_by"
         )
+
+
+class ActionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    """`GET /api/actions/?kind=&period=&campaign=`; POST confirm / waive / complete (task force only).
+
+    Detail responses carry an ETag; a decision sent with a stale If-Match is refused with 412.
+    """
+
+    serializer_class = serializers.ActionSerializer
+    filterset_class = ActionFilter
+
+    def get_queryset(self):
+        actions = Action.objects.visible_to(self.request.user).select_related("campaign")
+        if self.request.method == "POST":
+            # Locked from the If-Match and status checks to the save: two decisions never both pass.
+            actions = actions.select_for_update(of=("self",))
+        return actions
+
+    def _move(self, move) -> Response:
+        try:
+            with transaction.atomic():
+                action = self.get_object()
+                move(action)
+        except register.ActionError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return self.tagged(action)
+
+    @extend_schema(request=None)
+    @route(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk=None) -> Response:
+        return self._move(lambda a: register.confirm(a, request.user))
+
+    @extend_schema(request=serializers.WaiveSerializer)
+    @route(detail=True, methods=["post"])
+    def waive(self, request: Request, pk=None) -> Response:
+        return self._move(lambda a: register.waive(a, request.user, str(request.data.get("reason", ""))))
+
+    @extend_schema(request=serializers.CompleteSerializer)
+    @route(detail=True, methods=["post"])
+    def complete(self, request: Request, pk=None) -> Response:
+        return self._move(lambda a: register.complete(a, request.user, str(request.data.get("note", ""))))

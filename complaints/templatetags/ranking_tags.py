@@ -68,7 +68,7 @@ def action_row(action) -> str:
     return format_html(
         '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}{}</td>'
         '<td><span class="badge text-bg-{}">{}</span></td></tr>',
-        reverse("scoring:action_detail", args=[action.pk]),
+        reverse("actions:detail", args=[action.pk]),
         label(action, "kind"),
         action.target_name,
         action.rule,

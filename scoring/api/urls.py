@@ -3,7 +3,6 @@ from rest_framework.routers import SimpleRouter
 from . import views
 
 router = SimpleRouter()
-router.register("actions", views.ActionViewSet, basename="action")
 router.register("lists", views.ListEntryViewSet, basename="list-entry")
 router.register("credit-ratings", views.CreditRatingViewSet, basename="credit-rating")
 

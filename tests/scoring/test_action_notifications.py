@@ -31,7 +31,7 @@ def test_the_link_opens_the_register_filtered_to_this_run(campaign, surveyed, ta
     compute_quarter(campaign, QUARTER)
     url = Notification.objects.get(kind=PROPOSED).url
     parts = urlsplit(url)
-    assert parts.path == reverse("scoring:action_list")
+    assert parts.path == reverse("actions:list")
     assert parse_qs(parts.query) == {"campaign": [campaign.slug], "period": [QUARTER], "status": ["proposed"]}
     page = client_for(task_force).get(url)
     assert page.status_code == 200 and "更换项目经理" in page.content.decode()

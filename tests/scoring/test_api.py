@@ -79,4 +79,4 @@ def test_other_quarter_is_empty(client_for, task_force, run):
 
 def test_anonymous_gets_nothing(client, run):
     assert client.get("/api/actions/").status_code in (401, 403)
-    assert client.get(reverse("scoring:action_list")).status_code == 302
+    assert client.get(reverse("actions:list")).status_code == 302

@@ -47,7 +47,7 @@ def test_foreign_black_listed_projects_actions_are_404_on_page_and_api(
 ):
     client = client_for(request.getfixturevalue(role))
     for action in Action.objects.filter(project=surveyed["b"]):
-        assert client.get(reverse("scoring:action_detail", args=[action.pk])).status_code == 404
+        assert client.get(reverse("actions:detail", args=[action.pk])).status_code == 404
         assert client.get(f"/api/actions/{action.pk}/").status_code == 404
 
 
@@ -56,9 +56,7 @@ def test_township_officer_cannot_see_another_townships_statement(
 ):
     statement = Action.objects.get(target_type="township")
     assert statement.township == township_b_region
-    assert (
-        client_for(township_a).get(reverse("scoring:action_detail", args=[statement.pk])).status_code == 404
-    )
+    assert client_for(township_a).get(reverse("actions:detail", args=[statement.pk])).status_code == 404
 
 
 def test_company_sees_no_foreign_credit_rating(client_for, company_y, run, surveyed):

@@ -94,44 +94,44 @@ def test_task_force_computes_and_publishes_from_the_pages(client_for, task_force
 
 
 def test_action_list_is_scoped_and_filtered(client_for, township_b, township_a, campaign, run, surveyed):
-    response = client_for(township_b).get(reverse("scoring:action_list"), {"kind": "replace_manager"})
+    response = client_for(township_b).get(reverse("actions:list"), {"kind": "replace_manager"})
     assert [a.project for a in response.context["page"]] == [surveyed["b"]]
-    response = client_for(township_a).get(reverse("scoring:action_list"), {"kind": "replace_manager"})
+    response = client_for(township_a).get(reverse("actions:list"), {"kind": "replace_manager"})
     assert list(response.context["page"]) == []
 
 
 def test_action_list_query_count_is_pinned(client_for, task_force, run, django_assert_max_num_queries):
     client = client_for(task_force)
     with django_assert_max_num_queries(14):
-        response = client.get(reverse("scoring:action_list"))
+        response = client.get(reverse("actions:list"))
     assert response.status_code == 200 and len(response.context["page"]) >= 5
 
 
 def test_foreign_township_cannot_open_an_action(client_for, township_a, run, surveyed):
     action = Action.objects.get(kind="replace_manager", project=surveyed["b"])
-    assert client_for(township_a).get(reverse("scoring:action_detail", args=[action.pk])).status_code == 404
+    assert client_for(township_a).get(reverse("actions:detail", args=[action.pk])).status_code == 404
 
 
 def test_task_force_confirms_waives_with_reason_and_completes(client_for, task_force, run, surveyed):
     client = client_for(task_force)
     replace = Action.objects.get(kind="replace_manager")
     exposure = Action.objects.get(kind="media_exposure")
-    client.post(reverse("scoring:action_confirm", args=[replace.pk]))
-    response = client.post(reverse("scoring:action_waive", args=[exposure.pk]), {"reason": ""}, follow=True)
+    client.post(reverse("actions:confirm", args=[replace.pk]))
+    response = client.post(reverse("actions:waive", args=[exposure.pk]), {"reason": ""}, follow=True)
     assert "必须填写书面理由" in response.content.decode()
-    client.post(reverse("scoring:action_waive", args=[exposure.pk]), {"reason": "已整改到位"})
-    client.post(reverse("scoring:action_complete", args=[replace.pk]), {"note": "已更换为周五"})
+    client.post(reverse("actions:waive", args=[exposure.pk]), {"reason": "已整改到位"})
+    client.post(reverse("actions:complete", args=[replace.pk]), {"note": "已更换为周五"})
     replace.refresh_from_db()
     exposure.refresh_from_db()
     assert (replace.status, replace.done_note) == ("done", "已更换为周五")
     assert (exposure.status, exposure.reason) == ("waived", "已整改到位")
-    page = client.get(reverse("scoring:action_detail", args=[replace.pk]))
+    page = client.get(reverse("actions:detail", args=[replace.pk]))
     assert page.status_code == 200 and "已办结" in page.content.decode()
 
 
 def test_township_officer_cannot_decide_an_action_in_own_township(client_for, township_b, run):
     action = Action.objects.get(kind="replace_manager")
-    response = client_for(township_b).post(reverse("scoring:action_confirm", args=[action.pk]), follow=True)
+    response = client_for(township_b).post(reverse("actions:confirm", args=[action.pk]), follow=True)
     assert "只有专班" in response.content.decode()
     action.refresh_from_db()
     assert action.status == "proposed"
@@ -142,7 +142,7 @@ def test_action_export_is_scoped(client_for, township_a, run):
 
     from openpyxl import load_workbook
 
-    response = client_for(township_a).get(reverse("scoring:action_export"))
+    response = client_for(township_a).get(reverse("actions:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
     assert {r[4] for r in rows} <= {"阳光花园", "示范物业服务有限公司"}
 
@@ -250,7 +250,7 @@ def test_confirmed_quality_evaluation_links_to_the_evaluation_form(client_for, t
     action = register.confirm(
         Action.objects.get(kind="quality_evaluation", project=surveyed["a"]), task_force
     )
-    page = client_for(task_force).get(reverse("scoring:action_detail", args=[action.pk])).content.decode()
+    page = client_for(task_force).get(reverse("actions:detail", args=[action.pk])).content.decode()
     assert f"/scoring/evaluations/new/?project={surveyed['a'].pk}" in page
     form = client_for(task_force).get(reverse("scoring:evaluation_new"), {"project": surveyed["a"].pk})
     assert form.context["form"].initial["project"] == str(surveyed["a"].pk)

@@ -1,7 +1,7 @@
 """The action register (整改措施登记): one list for every consequence in the product, monthly or quarterly.
 
 Every queryset is Action.objects.visible_to(user); decisions go through
-campaigns.actions (confirm / waive / complete), which checks the role and the state.
+actions (confirm / waive / complete), which checks the role and the state.
 """
 
 from django.contrib import messages
@@ -12,15 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns import actions as register
-from campaigns.models import Action
 from config.uploads import content_disposition
 from orgs.views import paginate
+from scoring.excel import workbook_bytes
 
-from . import excel
+from . import actions as register
+from .action_forms import CompleteForm, WaiveForm
 from .filters import ActionFilter
-from .forms import CompleteForm, WaiveForm
-from .views import is_task_force
+from .models import Action
 
 EVIDENCE_LABELS = {
     "quarter": "季度",
@@ -59,7 +58,7 @@ def _actions(request: HttpRequest):
 def action_list(request: HttpRequest) -> HttpResponse:
     filterset = ActionFilter(request.GET, queryset=_actions(request), request=request)
     page = paginate(request, filterset.qs, 50)
-    template = "scoring/_action_rows.html" if request.htmx else "scoring/action_list.html"
+    template = "campaigns/_action_rows.html" if request.htmx else "campaigns/action_list.html"
     return render(request, template, {"filter": filterset, "page": page})
 
 
@@ -95,7 +94,7 @@ def action_export(request: HttpRequest) -> HttpResponse:
         "办理结果",
         "提出日期",
     ]
-    data = excel.workbook_bytes([("整改措施", header, rows)])
+    data = workbook_bytes([("整改措施", header, rows)])
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -129,11 +128,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action": action,
         "evidence": evidence,
         "history": history,
-        "can_decide": is_task_force(request.user),
+        "can_decide": register.may_decide(request.user),
         "waive_form": WaiveForm(),
         "complete_form": CompleteForm(),
     }
-    return render(request, "scoring/action_detail.html", context)
+    return render(request, "campaigns/action_detail.html", context)
 
 
 def _decide(request: HttpRequest, pk: int, move) -> HttpResponse:
@@ -144,7 +143,7 @@ def _decide(request: HttpRequest, pk: int, move) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已更新：%(a)s") % {"a": action.get_status_display()})
-    return redirect("scoring:action_detail", pk=pk)
+    return redirect("actions:detail", pk=pk)
 
 
 @login_required

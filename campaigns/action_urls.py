@@ -1,0 +1,15 @@
+"""The action register's pages, at their old /scoring/actions/ paths so notices already sent still open."""
+
+from django.urls import path
+
+from . import action_views
+
+app_name = "actions"
+urlpatterns = [
+    path("", action_views.action_list, name="list"),
+    path("export/", action_views.action_export, name="export"),
+    path("<int:pk>/", action_views.action_detail, name="detail"),
+    path("<int:pk>/confirm/", action_views.action_confirm, name="confirm"),
+    path("<int:pk>/waive/", action_views.action_waive, name="waive"),
+    path("<int:pk>/complete/", action_views.action_complete, name="complete"),
+]
