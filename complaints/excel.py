@@ -7,6 +7,7 @@ Reading yields plain lists of cell values; importing.py turns them into complain
 import codecs
 import csv
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from python_calamine import CalamineWorkbook
 from config.uploads import UnsafeFile, check_spreadsheet_archive
 
 from .rules import SHANGHAI
+
+logger = logging.getLogger(__name__)
 
 # Field → the header names exports use for it, most common first.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -106,7 +109,11 @@ def open_table(path: Path) -> Table:
         try:
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         except Exception as exc:  # calamine raises its own error types for corrupt files
-            raise FileFormatError(f"无法读取 Excel 文件：{exc}") from exc
+            # Its messages name the library ("CalamineError: …"): logged for us, a plain sentence for the user.
+            logger.warning("complaint workbook unreadable: %r", exc)
+            raise FileFormatError(
+                "无法读取 Excel 文件（文件损坏或格式不受支持），请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+            ) from exc
         return Table(sheet.height, iter(sheet.iter_rows()))
     raise FileFormatError("只支持 .xlsx、.xls 和 .csv 文件")
 
@@ -116,7 +123,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[list]:
         with path.open(encoding=encoding, newline="", errors="strict") as fh:
             yield from csv.reader(fh)
     except UnicodeDecodeError as exc:
-        raise FileFormatError(f"文件编码无法识别（按 {encoding} 读取失败）：{exc.reason}") from exc
+        raise FileFormatError(
+            f"文件编码无法识别（按 {encoding} 读取到第 {exc.start} 字节时失败），请另存为 UTF-8 或 GBK 编码的 CSV。"
+        ) from exc
 
 
 # --- cell values --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from orgs.models import Project
@@ -53,8 +54,13 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "complaints/resident_report.html", context, status=status)
 
 
+@never_cache
 def done(request: HttpRequest, token: str) -> HttpResponse:
-    """The check code, shown once: a reload or a shared link shows it no more."""
+    """The check code, shown once: a reload or a shared link shows it no more.
+
+    Anonymous, so PrivateNoStoreMiddleware leaves it alone: without no-store a browser's back button
+    or a shared proxy would show the code (a key to the report) to the next person.
+    """
     project = _project_by_token(token)
     code = request.session.pop(SESSION_CODE, "")
     if not code:
@@ -62,6 +68,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "complaints/resident_done.html", {"project": project, "code": code})
 
 
+@never_cache
 def status(request: HttpRequest) -> HttpResponse:
     """Wrong code, wrong phone digits, unknown code: one and the same "未找到" answer."""
     form = StatusForm(request.POST or None)

@@ -1,10 +1,11 @@
 """Password rule against context words (ASVS 6.2.11): nothing an attacker would try first.
 
-A password built from the county's name (临河县 / linhe), the campaign's words (wuye 物业,
-12345 the hotline, zhengzhitong the product) or the account's own username falls to the
-first guesses of anyone who knows where the system is used. The list comes from
-settings.PASSWORD_CONTEXT_WORDS plus, read from the database, the names of the city and
-county/district regions and their pinyin, so a new deployment is covered without editing it.
+A password built from the county's name (临河县 / linhe), a township's (城关街道 /
+chengguanjiedao), the campaign's words (wuye 物业, 12345 the hotline, zhengzhitong the product)
+or the account's own username falls to the first guesses of anyone who knows where the system
+is used. The list comes from settings.PASSWORD_CONTEXT_WORDS plus, read from the database, the
+names of the city, county/district and township regions and their pinyin, so a new deployment is
+covered without editing it.
 """
 
 import re
@@ -17,9 +18,10 @@ from django.utils.translation import gettext as _
 # Shorter words would refuse too much by accident ("he", "li"); Chinese words of 2 characters are specific.
 MIN_LATIN_WORD = 3
 MIN_CJK_WORD = 2
-# Suffixes dropped to get the bare place name: 临河县 → 临河.
-REGION_SUFFIXES = ("自治县", "自治州", "新区", "市", "县", "区", "州", "旗", "盟")
-MAX_REGIONS = 200
+# Suffixes dropped to get the bare place name: 临河县 → 临河, 城关街道 → 城关 (longest first).
+REGION_SUFFIXES = ("街道办事处", "自治县", "自治州", "街道", "新区", "市", "县", "区", "州", "旗", "盟", "镇", "乡")  # fmt: skip
+# A county has a few dozen townships; communities (thousands, names like 幸福) would refuse too much.
+MAX_REGIONS = 500
 
 
 def normalise(text: str) -> str:
@@ -35,12 +37,12 @@ def _long_enough(word: str) -> bool:
 
 
 def region_words() -> set[str]:
-    """The city and county/district names of this deployment, bare and in pinyin."""
+    """The city, county/district and township names of this deployment, bare and in pinyin."""
     from pypinyin import lazy_pinyin
 
     from orgs.models import Region
 
-    levels = [Region.Level.CITY, Region.Level.DISTRICT]
+    levels = [Region.Level.CITY, Region.Level.DISTRICT, Region.Level.TOWNSHIP]
     names = Region.objects.filter(level__in=levels).values_list("name", flat=True)[:MAX_REGIONS]
     words: set[str] = set()
     for name in names:

@@ -15,6 +15,7 @@ The problem rows themselves are appended as ready XML (xlsx_rows.py): xlsxwriter
 calls were two thirds of a 100,000-item export. Text is cleaned of control characters there.
 """
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from orgs.models import Region
 
 from .models import LedgerItem
 from .xlsx_rows import StreamedSheet, date_cell, number_cell, text_cell
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = [
     "序号",
@@ -389,7 +392,11 @@ def read_rows(source) -> Iterator[ImportRow]:
     except UnsafeFile as error:
         raise WrongFile(str(error)) from error
     except Exception as error:  # calamine raises its own error kinds for a damaged package
-        raise WrongFile(f"文件已损坏或不是有效的 xlsx 文件，无法读取（{type(error).__name__}）。") from error
+        # The library's error names (CalamineError …) mean nothing to a township officer: logged, not shown.
+        logger.warning("ledger workbook unreadable: %r", error)
+        raise WrongFile(
+            "文件已损坏或不是有效的 xlsx 文件，无法读取。请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+        ) from error
     finally:
         if handle is not source:
             handle.close()
@@ -563,7 +570,7 @@ class _Planner:
             plan.errors.append(RowError(row.sheet, row.row, "", message))
             return PlannedRow(row, CONFLICT, item=item, changes=changes, message=message)
         if not item.is_open:
-            return self._refuse(row, plan, "", f"问题已{item.get_status_display()}，不能再修改", item)
+            return self._refuse(row, plan, "", f"问题{item.get_status_display()}，不能再修改", item)
         refused = sorted(set(changes) - self.editable)
         if refused:
             names = "、".join(_field_label(f) for f in refused)

@@ -15,7 +15,7 @@ def export_ledger(job_id: int) -> None:
     try:
         run_export_job(job)
     except Exception as error:
-        jobs.fail(job, f"导出失败：{error}")
+        jobs.fail_unexpected(job, "导出", error)
         raise
 
 
@@ -27,7 +27,7 @@ def preview_ledger_import(job_id: int) -> None:
     try:
         run_preview_job(job)
     except Exception as error:
-        jobs.fail(job, f"预览失败：{error}")
+        jobs.fail_unexpected(job, "预览", error)
         raise
 
 
@@ -40,7 +40,7 @@ def import_ledger(job_id: int) -> None:
     try:
         run_import_job(job)
     except Exception as error:
-        jobs.fail(job, f"导入失败：{error}")
+        jobs.fail_unexpected(job, "导入", error)
         raise
 
 

@@ -1,9 +1,13 @@
 """Progress reporting for long work. Tasks call these; pages poll `orgs:job_status`."""
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from .models import Job
+
+logger = logging.getLogger(__name__)
 
 
 def start(job: Job, total: int = 0, message: str = "") -> None:
@@ -43,3 +47,9 @@ def finish(
 def fail(job: Job, message: str) -> None:
     job.status, job.finished_at, job.message = Job.Status.FAILED, timezone.now(), message
     job.save(update_fields=["status", "finished_at", "message"])
+
+
+def fail_unexpected(job: Job, what: str, error: BaseException) -> None:
+    """An error nobody foresaw: its traceback goes to the log, the user reads a sentence without library names."""
+    logger.error("job %s (%s) failed", job.pk, job.kind, exc_info=error)
+    fail(job, f"{what}：系统内部错误，已记录（任务编号 {job.pk}），请稍后重试或联系管理员。")

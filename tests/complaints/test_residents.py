@@ -292,6 +292,15 @@ def test_the_check_code_is_shown_once(project_a):
     assert client.get(response["Location"]).status_code == 302
 
 
+def test_the_page_with_the_check_code_and_the_status_answer_are_never_cached(project_a):
+    client = Client()
+    shown = client.get(post_report(project_a, client)["Location"])
+    answered = client.post(reverse("residents:status"), {"code": "ABCD-EFGH-JKLM", "phone_tail": "1234"})
+    for response in (shown, answered):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_old_status_checks_of_an_address_are_forgotten(project_a, settings):
     from datetime import timedelta
 

@@ -54,6 +54,17 @@ def test_a_new_deployments_regions_are_picked_up_without_configuration(county):
         ContextWordsValidator().validate("Linhe-river-2031")
 
 
+@pytest.mark.parametrize("password", ["chengguanjiedao1", "Chengguan-Gate-2031", "城关街道Gate2031"])
+def test_a_township_name_or_its_pinyin_is_refused_as_the_help_text_promises(county, password):
+    """The outside test: `chengguanjiedao1` passed although the help says local place names are refused."""
+    Region.objects.get_or_create(name="城关街道", level=Region.Level.TOWNSHIP, parent=county)
+
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password)
+
+    assert any("容易被猜到" in message for message in refused.value.messages)
+
+
 def test_short_passwords_are_refused(db):
     with pytest.raises(ValidationError):
         validate_password("Ab-3xQ9k")
