@@ -17,6 +17,7 @@ from django.db import transaction
 
 from orgs.models import Department, Region
 
+from .chinese_script import simplify_strings
 from .models import Campaign, Category, Phase, TaskForceMember, WorkGroup
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
@@ -46,10 +47,16 @@ def _preset_files() -> list[Path]:
     return sorted(p for p in PRESET_DIR.glob("*.json") if not p.stem.endswith("-selfcheck"))
 
 
+def _read(path: Path) -> dict:
+    """A preset file as the app uses it: a plan transcribed in traditional characters comes out simplified."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return simplify_strings(data) if data.get("script") == "traditional" else data
+
+
 def available_presets() -> list[PresetInfo]:
     infos = []
     for path in _preset_files():
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _read(path)
         infos.append(
             PresetInfo(
                 data["slug"], data["title"], data["issuer"], data["doc_number"], data["jurisdiction"]["name"]
@@ -63,7 +70,7 @@ def read_preset(slug: str) -> dict:
     if slug.endswith("-selfcheck") or not path.is_file():
         names = "、".join(p.slug for p in available_presets())
         raise PresetError(f"没有名为“{slug}”的预设。可用的预设：{names}")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return _read(path)
 
 
 def resolve_jurisdiction(value: str | int | None, preset: dict) -> Region:

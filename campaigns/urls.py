@@ -6,6 +6,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("presets/", views.preset_list, name="preset_list"),
+    path("presets/<slug:slug>/source/", views.preset_source_page, name="preset_source"),
     path("inspections/", inspection_views.inspection_list, name="inspection_list"),
     path("inspections/new/<slug:slug>/", inspection_views.draw_new, name="draw_new"),
     path("inspections/<int:pk>/", inspection_views.draw_detail, name="draw_detail"),

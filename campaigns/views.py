@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from . import progress, timeline
 from .forms import CampaignParametersForm, PresetLoadForm
 from .models import Campaign, TaskForceMember, WorkGroup
 from .preset_loader import PresetError, available_presets, load_preset
+from .preset_sources import preset_source
 
 
 def can_manage(user, campaign: Campaign) -> bool:
@@ -114,4 +115,19 @@ def preset_list(request: HttpRequest) -> HttpResponse:
             verb = _("已创建") if result.created else _("已存在，已补齐缺少的部分")
             messages.success(request, f"{result.campaign.title}：{verb}")
             return redirect("campaigns:campaign_detail", slug=result.campaign.slug)
-    return render(request, "campaigns/preset_list.html", {"presets": available_presets(), "form": form})
+    context = {"presets": available_presets(), "form": form, "may_load": True}
+    return render(request, "campaigns/preset_list.html", context)
+
+
+@login_required
+def preset_source_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The plan a preset was transcribed from. Public government documents: any signed-in user may read them."""
+    try:
+        source = preset_source(slug)
+    except PresetError as error:
+        raise Http404(str(error)) from error
+    return render(
+        request,
+        "campaigns/preset_source.html",
+        {"source": source, "presets": available_presets(), "may_load": may_load_presets(request.user)},
+    )

@@ -1,18 +1,15 @@
-"""Where the five seed plans are: `shared/seeds` beside the checkout (CI clones main with shared/ next to it).
+"""The seed plans' text, read from the repository (campaigns/presets/sources/), never from outside it.
 
-SHARED_DIR overrides it for a checkout kept somewhere else.
+The seeds are the presets' source documents; a fresh clone carries them, so the suite needs nothing beside
+the checkout.
 """
 
-import os
-from pathlib import Path
-
-SHARED_DIR = Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
-SEEDS_DIR = SHARED_DIR / "seeds"
+from campaigns.preset_sources import SOURCES_DIR
 
 
 def seed_text(prefix: str) -> str:
-    """The text of seed `prefix` (000 … 004); a missing seed fails loudly, never silently skips."""
-    matches = sorted(SEEDS_DIR.glob(f"{prefix}_*.txt"))
+    """The text of seed `prefix` (000 … 004) as published; a missing seed fails loudly, never silently skips."""
+    matches = sorted(SOURCES_DIR.glob(f"{prefix}_*.txt"))
     if not matches:
-        raise FileNotFoundError(f"seed {prefix} not found under {SEEDS_DIR} (set SHARED_DIR)")
+        raise FileNotFoundError(f"seed {prefix} not found under {SOURCES_DIR}")
     return matches[0].read_text(encoding="utf-8")

@@ -110,6 +110,7 @@ POLICY: dict[str, Policy] = {
     # --- campaigns --------------------------------------------------------------------------------
     "campaigns:campaign_list": P(),
     "campaigns:preset_list": P(get=OFFICIALS, write=OFFICIALS),
+    "campaigns:preset_source": P(kinds={"slug": "=yishui-2024"}),  # public government documents
     "campaigns:campaign_detail": P(kinds=CAMPAIGN),
     "campaigns:campaign_settings": P(get=OFFICIALS, write=OFFICIALS, kinds=CAMPAIGN),
     "campaigns:ledger_export": P(
