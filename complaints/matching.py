@@ -54,24 +54,34 @@ def basic(text: str) -> str:
     return _CN_NUMBER.sub(lambda m: str(_cn_to_int(m.group())), text)
 
 
-def normalise_name(name: str) -> str:
-    """A project name reduced to what callers agree on: 「阳光花园 二期」 → 阳光2期, 「锦绣苑小区」 → 锦绣.
+def name_forms(name: str) -> tuple[str, ...]:
+    """The name as written, then each shorter form callers also use, the most specific first:
+    「阳光花园小区（二期）」 → (阳光花园小区2期, 阳光花园2期, 阳光2期).
 
-    The phase (2期, a区) is kept, because 一期 and 二期 are often different projects.
+    The first is the name after width, space, punctuation and numeral normalisation only; each
+    next one drops one generic word (花园, 小区 …). The phase (2期, a区) is kept, because 一期 and
+    二期 are often different projects.
     """
     text = basic(name)
-    phase = ""
+    forms, phase = [text], ""
     m = _PHASE.search(text)
     if m and len(text) - len(m.group()) >= MIN_NAME:
         phase, text = f"{m.group(1)}{m.group(2)}", text[: m.start()]
+        forms.append(text + phase)
     stripped = True
     while stripped:
         stripped = False
         for suffix in NAME_SUFFIXES:
             if text.endswith(suffix) and len(text) - len(suffix) >= MIN_NAME:
                 text, stripped = text[: -len(suffix)], True
+                forms.append(text + phase)
                 break
-    return text + phase
+    return tuple(dict.fromkeys(forms))
+
+
+def normalise_name(name: str) -> str:
+    """A project name reduced to what callers agree on: 「阳光花园 二期」 → 阳光2期, 「锦绣苑小区」 → 锦绣."""
+    return name_forms(name)[-1]
 
 
 def normalise_address(address: str) -> str:
@@ -97,12 +107,20 @@ UNMATCHED = MatchResult("unmatched")
 
 @dataclass
 class _TownshipIndex:
-    exact: dict[str, set[int]] = field(default_factory=dict)
-    names: list[tuple[str, int]] = field(default_factory=list)
+    written: dict[str, set[int]] = field(default_factory=dict)  # each name and alias as written
+    forms: dict[str, set[int]] = field(default_factory=dict)  # … and every shorter form of it
+    stems: dict[str, set[int]] = field(default_factory=dict)  # … and its shortest form
     addresses: dict[str, set[int]] = field(default_factory=dict)
+
+    def add(self, project_id: int, forms: tuple[str, ...]) -> None:
+        self.written.setdefault(forms[0], set()).add(project_id)
+        self.stems.setdefault(forms[-1], set()).add(project_id)
+        for form in forms:
+            self.forms.setdefault(form, set()).add(project_id)
 
 
 _EMPTY = _TownshipIndex()
+Forms = tuple[str, ...]
 
 
 class Matcher:
@@ -111,18 +129,17 @@ class Matcher:
     def __init__(self, projects: list[tuple[int, int, str, str, list[str]]]):
         self._townships: dict[int, _TownshipIndex] = {}
         self._anywhere: dict[str, set[int]] = {}
-        self._names: dict[str, str] = {}  # raw spelling → normalise_name of it
+        self._names: dict[str, Forms] = {}  # raw spelling → name_forms of it
         for project_id, township_id, name, address, aliases in projects:
             index = self._townships.setdefault(township_id, _TownshipIndex())
-            for spelling in {self._normalised(n) for n in (name, *aliases)} - {""}:
-                index.exact.setdefault(spelling, set()).add(project_id)
-                index.names.append((spelling, project_id))
-                self._anywhere.setdefault(spelling, set()).add(project_id)
+            for forms in {self._forms(n) for n in (name, *aliases)} - {("",)}:
+                index.add(project_id, forms)
+                self._anywhere.setdefault(forms[-1], set()).add(project_id)
             if (addr := normalise_address(address)) and len(addr) >= 4:
                 index.addresses.setdefault(addr, set()).add(project_id)
-        self._cache: dict[tuple[int, str, str], MatchResult] = {}
-        self._spellings: dict[tuple[int, str], tuple[str, MatchResult | None]] = {}
-        self._by_name: dict[tuple[int, str], MatchResult | None] = {}
+        self._cache: dict[tuple[int, Forms, str], MatchResult] = {}
+        self._spellings: dict[tuple[int, str], tuple[Forms, MatchResult | None]] = {}
+        self._by_name: dict[tuple[int, Forms, str], MatchResult | None] = {}
 
     def match(self, township_id: int, name: str, address: str = "") -> MatchResult:
         """Most rows name their project exactly, so the address (unique per caller) is only
@@ -130,45 +147,48 @@ class Matcher:
         spelling: real exports repeat the same few thousand names a million times."""
         known = self._spellings.get((township_id, name))
         if known is None:
-            spelling = self._normalised(name)
-            known = (spelling, _by_exact(self._townships.get(township_id, _EMPTY), spelling))
+            forms = self._forms(name)
+            known = (forms, _by_name(self._townships.get(township_id, _EMPTY), forms))
             self._spellings[township_id, name] = known
-        spelling, exact = known
-        if exact is not None and exact.state == "matched":
-            return exact
-        key = (township_id, spelling, normalise_address(address))
+        forms, by_name = known
+        if by_name is not None:
+            return by_name
+        key = (township_id, forms, normalise_address(address))
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._match(*key)
         return found
 
-    def _normalised(self, name: str) -> str:
-        """normalise_name once per distinct spelling, whatever the township: a province's 100,000
+    def _forms(self, name: str) -> Forms:
+        """name_forms once per distinct spelling, whatever the township: a province's 100,000
         projects share a few thousand names, and its million-row files ~80,000 spellings spread over
         ~350,000 (township, name) pairs."""
-        spelling = self._names.get(name)
-        if spelling is None:
-            spelling = self._names[name] = normalise_name(name)
-        return spelling
+        forms = self._names.get(name)
+        if forms is None:
+            forms = self._names[name] = name_forms(name)
+        return forms
 
-    def _match(self, township_id: int, name: str, address: str) -> MatchResult:
+    def _match(self, township_id: int, forms: Forms, address: str) -> MatchResult:
         index = self._townships.get(township_id, _EMPTY)
-        for result in (
-            _by_exact(index, name),
-            _by_address(index, address),
-            _by_containment(index, name, address),
-        ):
-            if result is not None:
-                return result
-        return self._by_name_only(township_id, index, name) or UNMATCHED
+        return (
+            _by_address(index, address)
+            or self._name_only(township_id, index, forms, _by_name_containment)
+            or _by_address_containment(index, address)
+            or self._name_only(township_id, index, forms, self._by_similar)
+            or UNMATCHED
+        )
 
-    def _by_name_only(self, township_id: int, index: "_TownshipIndex", name: str) -> MatchResult | None:
-        """Fuzzy spelling, then the same name elsewhere: neither looks at the address, so each
-        (township, name) is worked out once however many addresses it comes with."""
-        key = (township_id, name)
+    def _name_only(self, township_id: int, index: "_TownshipIndex", forms: Forms, find) -> MatchResult | None:
+        """What the name alone says, worked out once per (township, name) however many
+        addresses it comes with."""
+        key = (township_id, forms, find.__name__)
         if key not in self._by_name:
-            self._by_name[key] = _by_fuzzy(index, name) or self._elsewhere(name)
+            self._by_name[key] = find(index, forms)
         return self._by_name[key]
+
+    def _by_similar(self, index: "_TownshipIndex", forms: Forms) -> MatchResult | None:
+        """Fuzzy spelling, then the same name elsewhere: a person's decision either way."""
+        return _by_fuzzy(index, forms[-1]) or self._elsewhere(forms[-1])
 
     def _elsewhere(self, name: str) -> MatchResult | None:
         """The same name in another township: possible (callers misname the township), never sure."""
@@ -185,9 +205,20 @@ def _decide(found: set[int], method: str, score: float) -> MatchResult:
     return MatchResult("review", candidates=tuple((pid, score, method) for pid in sorted(found)))
 
 
-def _by_exact(index: _TownshipIndex, name: str) -> MatchResult | None:
-    found = index.exact.get(name)
-    return _decide(found, "exact", 1.0) if found else None
+# SPEC.md: "The name as written wins over any shortened form: 阳光花园 and 阳光家园 are often two
+# projects of one township, and each complaint naming one exactly belongs to it."
+def _by_name(index: _TownshipIndex, forms: Forms) -> MatchResult | None:
+    """The name (or an alias) as written first; then the caller's forms from the most specific
+    down, each against every form of the township's names. The first form any project answers to
+    decides: one project settles it, several (a shortened form that merges 阳光花园 and 阳光家园
+    into 阳光) go to a person."""
+    found = index.written.get(forms[0])
+    if found:
+        return _decide(found, "exact", 1.0)
+    for form in forms:
+        if found := index.forms.get(form):
+            return _decide(found, "stem", 0.95)
+    return None
 
 
 def _by_address(index: _TownshipIndex, address: str) -> MatchResult | None:
@@ -195,17 +226,40 @@ def _by_address(index: _TownshipIndex, address: str) -> MatchResult | None:
     return _decide(found, "address", 0.95) if found else None
 
 
-def _by_containment(index: _TownshipIndex, name: str, address: str) -> MatchResult | None:
-    """A name that starts, contains or sits inside a project name (阳光 ↔ 阳光2期, 县城阳光 ↔ 阳光)."""
-    found: dict[int, bool] = {}  # project → is the overlap strong enough to apply without a person
-    if len(name) >= MIN_NAME:
-        for spelling, pid in index.names:
+def _by_name_containment(index: _TownshipIndex, forms: Forms) -> MatchResult | None:
+    """A name that holds, or sits inside, a project name (阳光花园3号楼 ⊃ 阳光花园, 阳光 ⊂ 阳光2期).
+    Names as written are tried before the shortened ones, so 阳光花园3号楼 is 阳光花园's even when
+    阳光家园 (also 阳光 when shortened) is next door."""
+    written, name = forms[0], forms[-1]
+    found = {
+        pid: written.startswith(s) or len(s) >= 3
+        for s, pids in index.written.items()
+        if s in written
+        for pid in pids
+    }
+    if not found and len(name) >= MIN_NAME:
+        for spelling, pids in index.stems.items():
             if spelling in name or name in spelling:
                 short = min(spelling, name, key=len)
                 strong = name.startswith(spelling) or spelling.startswith(name) or len(short) >= 3
-                found[pid] = found.get(pid, False) or strong
-    if not found and len(address) >= MIN_NAME:
-        found = {pid: True for spelling, pid in index.names if len(spelling) >= 3 and spelling in address}
+                for pid in pids:
+                    found[pid] = found.get(pid, False) or strong
+    return _contained(found)
+
+
+def _by_address_containment(index: _TownshipIndex, address: str) -> MatchResult | None:
+    """An address that holds a project name, as written before shortened."""
+    found: dict[int, bool] = {}
+    if len(address) >= MIN_NAME:
+        for names in (index.written, index.stems):
+            found = {pid: True for s, pids in names.items() if len(s) >= 3 and s in address for pid in pids}
+            if found:
+                break
+    return _contained(found)
+
+
+def _contained(found: dict[int, bool]) -> MatchResult | None:
+    """found: project → is the overlap strong enough to apply without a person."""
     if not found:
         return None
     if len(found) == 1 and all(found.values()):
@@ -220,13 +274,14 @@ def _by_fuzzy(index: _TownshipIndex, name: str, limit: int = 5) -> MatchResult |
     best: dict[int, float] = {}
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(name)
-    for spelling, pid in index.names:
+    for spelling, pids in index.stems.items():
         matcher.set_seq1(spelling)
         if matcher.real_quick_ratio() < FUZZY_REVIEW or matcher.quick_ratio() < FUZZY_REVIEW:
             continue
         ratio = matcher.ratio()
-        if ratio >= FUZZY_REVIEW and ratio > best.get(pid, 0):
-            best[pid] = ratio
+        for pid in pids:
+            if ratio >= FUZZY_REVIEW and ratio > best.get(pid, 0):
+                best[pid] = ratio
     if not best:
         return None
     ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]

@@ -10,7 +10,7 @@ from django.db import transaction
 from campaigns.models import Campaign
 from orgs.models import Project, ProjectAlias
 
-from .matching import normalise_name
+from .matching import basic
 from .models import Complaint, ComplaintChange, MatchCandidate, MatchState
 
 REVIEWERS = frozenset({"task_force", "township", "admin"})
@@ -39,7 +39,9 @@ def resolve(complaint: Complaint, project: Project, user, save_alias: bool = Fal
 
     With `save_alias`, the caller's spelling becomes an alias of the project, so the next
     import matches it by itself — and the other complaints waiting under the same spelling
-    in the same township are settled now.
+    in the same township are settled now. "The same spelling" is the name as written (width,
+    spaces and punctuation aside), never a shortened form: settling 阳光小区 as 阳光花园 must not
+    carry off the complaints about 阳光家园 that shorten to the same 阳光.
     """
     if not can_review(user):
         raise ComplaintError("您的角色不能确认诉求对应的项目")
@@ -51,10 +53,10 @@ def resolve(complaint: Complaint, project: Project, user, save_alias: bool = Fal
     if project.township_id != complaint.township_id and not is_candidate:
         raise ComplaintError("所选项目不在诉求所属镇街，且不在候选项目之中")
     settled = [complaint]
-    spelling = normalise_name(complaint.raw_project_name)
+    spelling = basic(complaint.raw_project_name)
     if save_alias and spelling and project.township_id == complaint.township_id:
         if spelling not in {
-            normalise_name(n) for n in [project.name, *project.aliases.values_list("name", flat=True)]
+            basic(n) for n in [project.name, *project.aliases.values_list("name", flat=True)]
         }:
             ProjectAlias.objects.get_or_create(project=project, name=complaint.raw_project_name.strip()[:200])
         settled += _same_spelling(complaint, spelling, user)
@@ -71,7 +73,7 @@ def _same_spelling(complaint: Complaint, spelling: str, user) -> list[Complaint]
         .exclude(pk=complaint.pk)
         .only("pk", "raw_project_name", "match_state", "township_id", "region_path")
     )
-    return [c for c in waiting if normalise_name(c.raw_project_name) == spelling]
+    return [c for c in waiting if basic(c.raw_project_name) == spelling]
 
 
 def _apply(complaint: Complaint, project: Project, user) -> None:

@@ -392,3 +392,47 @@ def test_uploading_the_same_file_again_says_when_it_was_imported(client_for, tas
             )
     assert "导入过，重复导入不会新增诉求" in response.content.decode()
     assert Complaint.objects.count() == 1 and ImportBatch.objects.count() == 2
+
+
+def test_suffix_twins_imported_in_one_township_are_each_counted_in_the_ranking(
+    client_for, task_force, campaign, projects, tmp_path
+):
+    """SPEC.md: "The name as written wins over any shortened form" — 阳光花园 (project a) and its twin
+    阳光家园 in the same township each keep their own complaints, and both are ranked."""
+    from tests.conftest import make_project
+
+    twin = make_project("阳光家园", projects["a"].township, projects["a"].company)
+    rows = [row(f"J{i}", name="阳光家园") for i in range(3)] + [
+        row(f"H{i}", name="阳光花园 ") for i in range(2)
+    ]
+    do_import(write_csv(tmp_path / "twins.csv", [*rows, row("U1", name="阳光小区")]))
+    assert set(Complaint.objects.filter(project=twin).values_list("ticket", flat=True)) == {"J0", "J1", "J2"}
+    assert Complaint.objects.filter(project=projects["a"]).count() == 2
+    assert Complaint.objects.get(ticket="U1").match_state == "review"  # 阳光小区: either of them
+    compute_month(campaign, "2024-07")
+    ranks = dict(MonthlyRanking.objects.filter(run__month="2024-07").values_list("project__name", "rank"))
+    assert ranks == {"阳光家园": 1, "阳光花园": 2}
+
+
+def test_settling_a_shortened_spelling_leaves_the_twins_other_spellings_waiting(
+    client_for, task_force, projects, tmp_path
+):
+    from tests.conftest import make_project
+
+    make_project("阳光家园", projects["a"].township, projects["a"].company)
+    do_import(
+        write_csv(
+            tmp_path / "s.csv",
+            [row("S1", name="阳光小区"), row("S2", name="阳光小区"), row("S3", name="阳光")],
+        )
+    )
+    response = client_for(task_force).post(
+        reverse("complaints:resolve", args=[Complaint.objects.get(ticket="S1").pk]),
+        {"project": projects["a"].pk, "save_alias": "1"},
+    )
+    assert response.status_code in (200, 302)
+    assert set(Complaint.objects.filter(project=projects["a"]).values_list("ticket", flat=True)) == {
+        "S1",
+        "S2",
+    }
+    assert Complaint.objects.get(ticket="S3").match_state == "review"
