@@ -23,5 +23,24 @@ class ImportForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    project = forms.IntegerField()
+    """A decision on a spelling: a candidate's id, "other" with a project from the township's list,
+    or "none" for 不属于物业项目."""
+
+    NOT_PROPERTY = "none"
+
+    project = forms.CharField(required=False)
+    other = forms.IntegerField(required=False)
     save_alias = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        choice = (data.get("project") or "").strip()
+        if choice == self.NOT_PROPERTY:
+            data["project_id"] = None
+        elif choice.isdigit():
+            data["project_id"] = int(choice)
+        elif choice in ("", "other") and data.get("other"):
+            data["project_id"] = data["other"]
+        else:
+            raise forms.ValidationError(_("请选择项目，或选择“不属于物业项目”"))
+        return data

@@ -42,6 +42,9 @@ class MatchState(models.TextChoices):
     MATCHED = "matched", _("已匹配")
     REVIEW = "review", _("待确认")
     UNMATCHED = "unmatched", _("未匹配")
+    # A person decided the caller's words name no residential project (a village, a shop, a road):
+    # it leaves the queue and is counted against no project.
+    OUTSIDE = "outside", _("不属于物业项目")
 
 
 def import_file_path(batch: "ImportBatch", filename: str) -> str:

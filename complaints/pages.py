@@ -1,9 +1,10 @@
 """What the ranking and township pages show, gathered from scoped querysets (views stay short)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, CharField, Count, Max, Min, Value, When
+from django.db.models.functions import Cast, Concat, Trim, TruncMonth
 
 from campaigns.action_rules import MONTHLY, kinds_of
 from campaigns.models import Action, Campaign
@@ -35,6 +36,51 @@ def projects_by_township(user, township_ids: set[int]) -> dict[int, list[tuple[i
     for township_id, pk, name in rows.order_by("name"):
         found.setdefault(township_id, []).append((pk, name))
     return found
+
+
+@dataclass
+class Spelling:
+    """One entry of the review queue: every waiting complaint written the same way in one township."""
+
+    sample: Complaint  # the oldest of them, with its candidates: the matcher found them from the same words
+    rows: int
+    first: datetime
+    last: datetime
+
+
+def spelling_groups(pending):
+    """The waiting complaints grouped by spelling (township + trimmed written name), largest first.
+
+    A complaint without a written name groups alone: nothing says two of them are the same project."""
+    return (
+        pending.annotate(
+            written_key=Trim("raw_project_name"),
+            spelling_key=Case(
+                When(written_key="", then=Concat(Value("#"), Cast("pk", CharField()))), default="written_key"
+            ),
+        )
+        .values("township_id", "spelling_key")
+        .annotate(rows=Count("pk"), sample=Min("pk"), first=Min("received_at"), last=Max("received_at"))
+        .order_by("-rows", "township_id", "spelling_key")
+    )
+
+
+def spellings(pending, groups: list[dict]) -> list[Spelling]:
+    """A page of groups with their sample complaints and candidates (two queries, whatever the page)."""
+    samples = (
+        pending.filter(pk__in=[g["sample"] for g in groups])
+        .select_related("township")
+        .prefetch_related("candidates__project")
+        .in_bulk()
+    )
+    return [Spelling(samples[g["sample"]], g["rows"], g["first"], g["last"]) for g in groups]
+
+
+def decision_text(complaint: Complaint, project: Project | None, settled: int) -> str:
+    """What the reviewer is told after deciding a spelling."""
+    written = complaint.raw_project_name.strip() or "（未填小区名称）"
+    outcome = "标记为不属于物业项目" if project is None else f"匹配到 {project.name}"
+    return f"{complaint.township}「{written}」共 {settled} 条诉求已{outcome}"
 
 
 def visible_campaigns(user) -> list[Campaign]:

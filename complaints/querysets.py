@@ -32,7 +32,7 @@ class ComplaintQuerySet(RegionScopedQuerySet):
         a "<>" reads all of it."""
         from .models import MatchState
 
-        return self.filter(match_state__in=[s for s in MatchState.values if s != MatchState.MATCHED])
+        return self.filter(match_state__in=[MatchState.REVIEW, MatchState.UNMATCHED])
 
 
 class MonthlyRankingQuerySet(RegionScopedQuerySet):

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
@@ -14,7 +15,7 @@ from orgs.models import Project
 from orgs.outbox import enqueue
 
 from . import pages, tasks, workflow
-from .filters import ComplaintFilter
+from .filters import ComplaintFilter, ReviewFilter
 from .forms import ImportForm, ResolveForm
 from .importing import create_batch, previous_import_of_same_file
 from .models import Complaint, ImportBatch
@@ -122,49 +123,58 @@ def batch_report(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """The queue by spelling: one decision per township + written name settles all its complaints."""
     if not workflow.can_review(request.user):
         raise PermissionDenied("您的角色不能确认诉求对应的项目")
-    pending = (
-        Complaint.objects.visible_to(request.user)
-        .pending()
-        .select_related("township")
-        .prefetch_related("candidates__project")
-        .order_by("township_id", "raw_project_name", "pk")
+    filterset = ReviewFilter(
+        request.GET, queryset=Complaint.objects.visible_to(request.user).pending(), request=request
     )
-    page = _capped_page(request, pending, REVIEW_PAGE)
-    township_projects = pages.projects_by_township(request.user, {c.township_id for c in page})
-    return render(
-        request,
-        "complaints/review.html",
-        {
-            "page": page,
-            "township_projects": township_projects,
-            "total": page.paginator.count,
-            "capped": page.paginator.capped,
-        },
-    )
+    page = _page(request, pages.spelling_groups(filterset.qs), REVIEW_PAGE)
+    entries = pages.spellings(filterset.qs, list(page))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "entries": entries,
+        "township_projects": pages.projects_by_township(
+            request.user, {e.sample.township_id for e in entries}
+        ),
+    }
+    context["total"], context["capped"] = filterset.qs.count_up_to(COUNT_CAP)
+    template = "complaints/_review_list.html" if request.htmx else "complaints/review.html"
+    return render(request, template, context)
 
 
 @login_required
 @require_POST
 def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=pk)
+    """Decide the spelling complaint `pk` was written with (a project, or 不属于物业项目)."""
+    complaint = get_object_or_404(
+        Complaint.objects.visible_to(request.user).select_related("township"), pk=pk
+    )
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("请选择项目", status=400)
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=form.cleaned_data["project"])
+        return _review_refused(request, " ".join(form.non_field_errors()), 400)
+    project_id = form.cleaned_data["project_id"]
+    project = (
+        None
+        if project_id is None
+        else get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
+    )
     try:
         settled = workflow.resolve(complaint, project, request.user, form.cleaned_data["save_alias"])
     except workflow.ComplaintError as exc:
-        return render(
-            request, "complaints/_review_done.html", {"complaint": complaint, "error": str(exc)}, status=409
-        )
-    context = {
-        "complaint": complaint,
-        "project": project,
-        "others": [pk for pk in settled if pk != complaint.pk],
-    }
+        return _review_refused(request, f"{complaint.ticket}：{exc}", 409)
+    text = pages.decision_text(complaint, project, len(settled))
     if request.htmx:
-        return render(request, "complaints/_review_done.html", context)
-    messages.success(request, f"工单 {complaint.ticket} 已匹配到 {project.name}")
-    return redirect("complaints:review")
+        return render(request, "complaints/_review_done.html", {"complaint": complaint, "text": text})
+    messages.success(request, text)
+    return redirect(f"{reverse('complaints:review')}?{request.GET.urlencode()}")
+
+
+def _review_refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """The queue card shows the text under its choices and keeps them (complaints.js); without htmx,
+    the queue comes back with the message."""
+    if request.htmx:
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    messages.error(request, message)
+    return redirect(f"{reverse('complaints:review')}?{request.GET.urlencode()}")

@@ -6,6 +6,8 @@ and raises ComplaintError with a Chinese message when it is not allowed.
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models.functions import Trim
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from orgs.models import Project, ProjectAlias
@@ -34,58 +36,90 @@ def can_import(user) -> bool:
 
 
 @transaction.atomic
-def resolve(complaint: Complaint, project: Project, user, save_alias: bool = False) -> list[int]:
-    """Match a pending complaint to a project by hand; returns the ids of the complaints it settled.
+def resolve(complaint: Complaint, project: Project | None, user, save_alias: bool = False) -> list[int]:
+    """Decide the spelling a pending complaint was written with; returns the ids of the complaints settled.
 
-    With `save_alias`, the caller's spelling becomes an alias of the project, so the next
-    import matches it by itself — and the other complaints waiting under the same spelling
-    in the same township are settled now. "The same spelling" is the name as written (width,
-    spaces and punctuation aside), never a shortened form: settling 阳光小区 as 阳光花园 must not
-    carry off the complaints about 阳光家园 that shorten to the same 阳光.
+    A spelling is the township plus the name as the caller wrote it (SPEC.md: "The name as written wins
+    over any shortened form: 阳光花园 and 阳光家园 are often two projects of one township"), so one
+    decision settles every complaint waiting under it — never one written another way. `project` None
+    means 不属于物业项目. With `save_alias`, the spelling becomes an alias of the project ("the person's
+    choice teaches the matcher an alias"), so the next import matches it by itself.
     """
     if not can_review(user):
         raise ComplaintError("您的角色不能确认诉求对应的项目")
-    if complaint.match_state == MatchState.MATCHED:
-        raise ComplaintError("该诉求已匹配项目，无需再确认")
+    if complaint.match_state not in (MatchState.REVIEW, MatchState.UNMATCHED):
+        raise ComplaintError("该诉求已处理，无需再确认")
+    if project is not None:
+        _check_project(complaint, project, user)
+    waiting = same_spelling(Complaint.objects.visible_to(user).pending(), complaint).select_for_update()
+    rows = list(waiting.values_list("pk", "match_state"))
+    if project is None:
+        _set_outside(rows, user)
+    else:
+        if save_alias and complaint.raw_project_name.strip():
+            _teach_alias(complaint, project)
+        _set_project(rows, project, user)
+    return [pk for pk, _ in rows]
+
+
+def same_spelling(queryset, complaint: Complaint):
+    """The rows of `queryset` written like `complaint`: same township, same name once trimmed.
+
+    A complaint without a name has no spelling to share: it stands alone."""
+    written = complaint.raw_project_name.strip()
+    if not written:
+        return queryset.filter(pk=complaint.pk)
+    return queryset.annotate(written=Trim("raw_project_name")).filter(
+        township_id=complaint.township_id, written=written
+    )
+
+
+def _check_project(complaint: Complaint, project: Project, user) -> None:
     if not Project.objects.visible_to(user).filter(pk=project.pk).exists():
         raise ComplaintError("该项目不在您的管辖范围内")
     is_candidate = complaint.candidates.filter(project=project).exists()
     if project.township_id != complaint.township_id and not is_candidate:
         raise ComplaintError("所选项目不在诉求所属镇街，且不在候选项目之中")
-    settled = [complaint]
+
+
+def _teach_alias(complaint: Complaint, project: Project) -> None:
+    """Only within the township: an alias is how callers there name the project. Compared as written
+    (width, spaces, punctuation aside), never shortened: 阳光家园 is no alias of 阳光花园."""
     spelling = basic(complaint.raw_project_name)
-    if save_alias and spelling and project.township_id == complaint.township_id:
-        if spelling not in {
-            basic(n) for n in [project.name, *project.aliases.values_list("name", flat=True)]
-        }:
-            ProjectAlias.objects.get_or_create(project=project, name=complaint.raw_project_name.strip()[:200])
-        settled += _same_spelling(complaint, spelling, user)
-    for c in settled:
-        _apply(c, project, user)
-    return [c.pk for c in settled]
+    if not spelling or project.township_id != complaint.township_id:
+        return
+    if spelling not in {basic(n) for n in [project.name, *project.aliases.values_list("name", flat=True)]}:
+        ProjectAlias.objects.get_or_create(project=project, name=complaint.raw_project_name.strip()[:200])
 
 
-def _same_spelling(complaint: Complaint, spelling: str, user) -> list[Complaint]:
-    waiting = (
-        Complaint.objects.visible_to(user)
-        .pending()
-        .filter(township_id=complaint.township_id)
-        .exclude(pk=complaint.pk)
-        .only("pk", "raw_project_name", "match_state", "township_id", "region_path")
+def _set_project(rows: list[tuple[int, str]], project: Project, user) -> None:
+    changes = [
+        ComplaintChange(complaint_id=pk, field="project", before="", after=project.name, by=user)
+        for pk, _ in rows
+    ]
+    _settle(rows, changes, project=project, region_path=project.region_path, match_state=MatchState.MATCHED)
+
+
+def _set_outside(rows: list[tuple[int, str]], user) -> None:
+    """不属于物业项目: out of the queue, counted against no project; the state it left is recorded."""
+    after = MatchState.OUTSIDE.label
+    changes = [
+        ComplaintChange(
+            complaint_id=pk, field="match_state", before=MatchState(s).label, after=after, by=user
+        )
+        for pk, s in rows
+    ]
+    _settle(rows, changes, match_state=MatchState.OUTSIDE)
+
+
+def _settle(rows: list[tuple[int, str]], changes: list[ComplaintChange], **fields) -> None:
+    """Write the decision on every row at once: a spelling can hold hundreds of complaints."""
+    ids = [pk for pk, _ in rows]
+    ComplaintChange.objects.bulk_create(changes)
+    Complaint.objects.filter(pk__in=ids).update(
+        **fields, match_method="manual", match_score=None, updated_at=timezone.now()
     )
-    return [c for c in waiting if basic(c.raw_project_name) == spelling]
-
-
-def _apply(complaint: Complaint, project: Project, user) -> None:
-    ComplaintChange.objects.create(
-        complaint=complaint, field="project", before="", after=project.name, by=user
-    )
-    complaint.project, complaint.region_path = project, project.region_path
-    complaint.match_state, complaint.match_method, complaint.match_score = MatchState.MATCHED, "manual", None
-    complaint.save(
-        update_fields=["project", "region_path", "match_state", "match_method", "match_score", "updated_at"]
-    )
-    MatchCandidate.objects.filter(complaint=complaint).delete()
+    MatchCandidate.objects.filter(complaint_id__in=ids).delete()
 
 
 def campaign_for(complaint: Complaint, user) -> Campaign | None:

@@ -46,11 +46,13 @@ def test_task_force_imports_reviews_computes_and_sees_the_ranking(
     page.goto("/complaints/review/")
     hongxing = page.locator("[data-review-item]", has_text="红星大院")
     hongxing.get_by_role("combobox").select_option(label="阳光花园")
-    hongxing.get_by_role("button", name="确定").click()
-    expect(page.locator("#review-list")).to_contain_text("已匹配到 阳光花园")
-    # The other one waits with a candidate from another township: the keyboard picks it.
+    hongxing.get_by_role("button", name="确认").click()
+    queue = page.locator("[data-review-list]")
+    expect(queue).to_contain_text("「红星大院」共 1 条诉求已匹配到 阳光花园")
+    # The other one waits with a candidate from another township: the keyboard picks and confirms it.
     page.keyboard.press("1")
-    expect(page.locator("#review-list")).to_contain_text("已匹配到 锦绣苑")
+    page.keyboard.press("Enter")
+    expect(queue).to_contain_text("已匹配到 锦绣苑")
 
     page.goto("/complaints/ranking/?month=2024-07")
     page.get_by_test_id("compute").click()
