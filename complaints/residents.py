@@ -261,10 +261,12 @@ def find(code: str, phone_tail: str) -> ResidentReport | None:
 @transaction.atomic
 def answer(report: ResidentReport, user, reply: str, close: bool) -> None:
     """The public reply the resident reads with the check code; `close` marks the report 已办结."""
-    from .workflow import ComplaintError, role_of
+    from .workflow import ComplaintError, can_answer, can_close
 
-    if role_of(user) not in {"task_force", "township", "admin", "company"}:
+    if not can_answer(user):
         raise ComplaintError("您的角色不能答复居民反映")
+    if close and not can_close(user):
+        raise ComplaintError("物业企业只能答复，是否办结由镇街或专班确认")
     report.reply, report.replied_at, report.replied_by = reply.strip(), timezone.now(), user
     report.closed_at = report.closed_at or (timezone.now() if close else None)
     report.save(update_fields=["reply", "replied_at", "replied_by", "closed_at"])

@@ -69,6 +69,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "candidates": complaint.candidates.select_related("project"),
         "ledger_item": pages.ledger_item_for(complaint),
         "can_review": workflow.can_review(request.user),
+        "can_close": workflow.can_close(request.user),
     }
     return render(request, "complaints/complaint_detail.html", context)
 

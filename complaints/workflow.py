@@ -17,6 +17,11 @@ from .models import Complaint, ComplaintChange, MatchCandidate, MatchState
 
 REVIEWERS = frozenset({"task_force", "township", "admin"})
 IMPORTERS = frozenset({"task_force", "admin"})
+# Issue 14: "A company may not close a complaint about itself: it answers; the township (or the task
+# force) closes." Seed 000 §三(二) sends complaints 直达物业项目负责人和物业主管部门 — the company is told and
+# answers; the authority judges it done.
+ANSWERERS = frozenset({"task_force", "township", "admin", "company"})
+CLOSERS = frozenset({"task_force", "township", "admin"})
 
 
 class ComplaintError(Exception):
@@ -33,6 +38,15 @@ def can_review(user) -> bool:
 
 def can_import(user) -> bool:
     return role_of(user) in IMPORTERS
+
+
+def can_answer(user) -> bool:
+    return role_of(user) in ANSWERERS
+
+
+def can_close(user) -> bool:
+    """May mark a resident's complaint 已办结 (a company answers but never closes its own)."""
+    return role_of(user) in CLOSERS
 
 
 @transaction.atomic

@@ -370,3 +370,47 @@ def test_a_check_code_still_works_after_the_secret_key_is_rotated(project_a, set
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
     assert "已受理" in check(code, PHONE[-4:]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "closes"),
+    [("township_a", True), ("task_force", True), ("admin_user", True), ("company_x", False)],
+)
+def test_a_company_answers_a_complaint_about_itself_but_only_the_township_or_task_force_closes_it(
+    request, client_for, project_a, user_fixture, closes
+):
+    """Fails on the old code: the company serving 阳光花园 could tick 已办结 on its own complaint."""
+    complaint, _ = reported(project_a)
+    client = client_for(request.getfixturevalue(user_fixture))
+    detail = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert ('name="close"' in detail) is closes
+    response = client.post(
+        reverse("residents:reply", args=[complaint.pk]), {"reply": "已维修", "close": "on"}
+    )
+    assert response.status_code == 302
+    report = ResidentReport.objects.get(complaint=complaint)
+    assert (report.closed_at is not None) is closes
+    if not closes:
+        assert report.reply == "" and "是否办结由镇街或专班确认" in client.get(response.url).content.decode()
+
+
+def test_a_companys_answer_is_saved_and_the_township_closes_it_later(
+    client_for, project_a, company_x, township_a
+):
+    complaint, _ = reported(project_a)
+    url = reverse("residents:reply", args=[complaint.pk])
+    client_for(company_x).post(url, {"reply": "已更换门禁电源"})
+    report = ResidentReport.objects.get(complaint=complaint)
+    assert (report.reply, report.replied_by, report.closed_at) == ("已更换门禁电源", company_x, None)
+    client_for(township_a).post(url, {"reply": "已核实，门禁恢复", "close": "on"})
+    report.refresh_from_db()
+    assert report.closed_at is not None and report.replied_by == township_a
+
+
+def test_a_department_may_neither_answer_nor_close(client_for, project_a, department):
+    complaint, _ = reported(project_a)
+    client_for(department).post(
+        reverse("residents:reply", args=[complaint.pk]), {"reply": "x", "close": "on"}
+    )
+    report = ResidentReport.objects.get(complaint=complaint)
+    assert (report.reply, report.closed_at) == ("", None)
