@@ -621,17 +621,25 @@ def _save(drafts: list[Draft]) -> list[LedgerItem]:
     return items
 
 
+def order_batches(drafts: list[Draft], demo_township: int | None) -> list[list[LedgerItem]]:
+    """Open items that one 整改通知书 may carry, grouped by project *and* the company serving each item.
+
+    A project that changed company during the campaign has items of two companies, and a project managed
+    by nobody has items of none; an order goes to one company, so those never share an order. The demo
+    township's biggest groups come first.
+    """
+    groups: dict[tuple[int, int], list[LedgerItem]] = {}
+    for d in drafts:
+        plain = d.fate == "in_progress" and not (d.escalated or d.extended or d.showcase)
+        if plain and d.item.company_id is not None:
+            groups.setdefault((d.project.pk, d.item.company_id), []).append(d.item)
+    return sorted(groups.values(), key=lambda items: (items[0].township_id != demo_township, -len(items)))
+
+
 def _orders(ctx: DemoContext, people: People, drafts: list[Draft]) -> int:
     """A few 整改通知书 through `orders`: one closed, one partly returned, one answered, one unanswered."""
     rng, today = ctx.rng, ctx.today
-    by_project: dict[int, list[LedgerItem]] = {}
-    for d in drafts:
-        if d.fate == "in_progress" and not d.escalated and not d.extended and not d.showcase:
-            by_project.setdefault(d.project.pk, []).append(d.item)
-    demo_township = ctx.users["township"].region_id
-    candidates = sorted(
-        by_project.values(), key=lambda items: (items[0].township_id != demo_township, -len(items))
-    )
+    candidates = order_batches(drafts, ctx.users["township"].region_id)
     issued = 0
     for outcome, items in zip(("closed", "mixed", "answered", "issued"), candidates, strict=False):
         items = items[:2]
