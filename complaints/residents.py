@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.client_address import client_address
 from orgs.models import Company, Notification, Project, User
 from orgs.notifications import notify
 
@@ -109,7 +110,8 @@ def format_code(code: str) -> str:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The resident's own address behind the proxy: the hourly limits count people, not the proxy."""
+    return client_address(request)
 
 
 # --- Public facts ---------------------------------------------------------------------------------

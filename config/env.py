@@ -5,6 +5,7 @@ stops the process at start-up instead of running with a silent default.
 """
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,3 +47,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[IPv4Network | IPv6Network]:
+    """Comma-separated IP networks ("10.0.0.0/8, 127.0.0.1"); a bare address is a network of one."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"环境变量 {name} 中的 {item!r} 不是 IP 地址或网段（如 10.0.0.0/8）"
+            ) from exc
+    return networks

@@ -9,13 +9,14 @@ Imported once from SecurityConfig.ready().
 import logging
 import time
 
-from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
 from django.http import HttpRequest
+
+from .client_address import client_address
 
 logger = logging.getLogger("security")
 
@@ -48,7 +49,7 @@ def safe_path(request: HttpRequest) -> str:
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return "-"
-    return get_client_ip_address(request) or "-"
+    return client_address(request) or "-"
 
 
 def user_id(request: HttpRequest | None) -> str:

@@ -7,13 +7,14 @@ deployment hardening that `manage.py check --deploy` asks for.
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -153,12 +154,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The client's address behind a reverse proxy (config/client_address.py, README 部署): the proxies'
+# networks, e.g. "127.0.0.1,10.0.0.0/8", or how many proxies stand in front of the app. Neither set:
+# X-Forwarded-For is ignored, since any client can write it.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Guessing spread over many addresses (config/login_throttle.py): per account, a growing cool-down the
+# owner's own addresses are exempt from; per address, a cap over all usernames.
+LOGIN_ACCOUNT_FREE_FAILURES = env_int("LOGIN_ACCOUNT_FREE_FAILURES", 10)
+LOGIN_ACCOUNT_MAX_COOLDOWN = timedelta(minutes=env_int("LOGIN_ACCOUNT_MAX_COOLDOWN_MINUTES", 15))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
