@@ -18,7 +18,10 @@ class CampaignParametersForm(forms.ModelForm):
             "is_active",
             *Campaign.RULE_PARAMETERS,
         ]
-        widgets = {"target": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "target": forms.Textarea(attrs={"rows": 3}),
+            "complaint_data_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,6 +71,14 @@ class Campaign(models.Model):
     score_weights = models.JSONField(_("考核权重"), default=default_score_weights)
     credit_thresholds = models.JSONField(_("信用等级分数线"), default=default_credit_thresholds)
     fee_reduction_complaints = models.PositiveIntegerField(_("质价不符诉求数→降费评估"), default=3)
+    # Seed 000 §三(六) compares each month with the same month last year; a county whose 12345
+    # data starts mid-year has no such month before it (无同比数据), which is not zero.
+    complaint_data_since = models.DateField(
+        _("诉求数据起始月"),
+        null=True,
+        blank=True,
+        help_text=_("导入的诉求数据从哪个月开始；此前的月份无同比数据。留空则以该月是否导入过诉求为准。"),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     objects = CampaignQuerySet.as_manager()
@@ -90,6 +98,7 @@ class Campaign(models.Model):
         "complaint_target_percent",
         "report_due_day",
         "fee_reduction_complaints",
+        "complaint_data_since",
         "list_rule",
         "score_weights",
         "credit_thresholds",

@@ -313,8 +313,9 @@ class TownshipMonth(models.Model):
     township = models.ForeignKey(Region, models.PROTECT, related_name="+")
     region_path = models.CharField(max_length=255, db_index=True)
     count = models.PositiveIntegerField(_("诉求量"))
-    last_year_count = models.PositiveIntegerField(_("上年同月"))
-    rise = models.IntegerField(_("同比增加"))
+    # None: the same month last year has no data (无同比数据) — not zero, and no comparison.
+    last_year_count = models.PositiveIntegerField(_("上年同月"), null=True, blank=True)
+    rise = models.IntegerField(_("同比增加"), null=True, blank=True)
     rise_percent = models.FloatField(_("同比增幅（%）"), null=True, blank=True)
     is_up = models.BooleanField(_("同比上升"))
     is_highest = models.BooleanField(_("同比上升最高"))

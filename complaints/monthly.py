@@ -134,6 +134,9 @@ class MonthCounts:
 
     def __init__(self, campaign: Campaign, months: list[str]):
         self.campaign = campaign
+        self.data_since = (
+            rules.month_key(campaign.complaint_data_since) if campaign.complaint_data_since else None
+        )
         self.months = sorted(set(months))
         self._columns = {m: f"m{i}" for i, m in enumerate(self.months)}
         self._townships: dict[str, dict[int, int]] = {}  # month → {township → complaints}
@@ -218,6 +221,10 @@ class MonthCounts:
     def townships(self, month: str) -> dict[int, int]:
         return self._townships[month]
 
+    def has_data(self, month: str) -> bool:
+        """Whether complaints were imported for the month (无同比数据 otherwise): see rules.has_complaint_data."""
+        return rules.has_complaint_data(month, self._totals[month], self.data_since)
+
     def total(self, first: str, last: str) -> int:
         """Complaints from the first to the last month inclusive (every complaint has a township)."""
         total, month = 0, first
@@ -237,7 +244,11 @@ def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
     # By (campaign, month), the unique index's prefix: the rankings have no index on run.
     MonthlyRanking.objects.filter(campaign=campaign, month=month).delete()
     TownshipMonth.objects.filter(run=run).delete()
-    last_year = counts.townships(rules.shift_month(month, -12))
+    last_year = (
+        counts.townships(rules.shift_month(month, -12))
+        if counts.has_data(rules.shift_month(month, -12))
+        else None
+    )
     proposals = _rank(campaign, run, counts) + _townships(campaign, run, township_counts, last_year)
     _propose_all(campaign, month, proposals)
     # One inbox notice per run for the task force, and none when a rerun proposes nothing new.
@@ -246,10 +257,14 @@ def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
 
 
 def _run_fields(campaign: Campaign, month: str, counts: MonthCounts) -> dict:
-    year_start = f"{month[:4]}-01"
-    ytd = counts.total(year_start, month)
-    last = counts.total(rules.shift_month(year_start, -12), rules.shift_month(month, -12))
-    progress = rules.target_progress(ytd, last, campaign.complaint_target_percent)
+    # The target compares like with like: the months of the year so far whose same month last
+    # year has data, so a county whose data starts mid-year is not "up" by the months it lacks.
+    # 本年累计 stays the whole year so far.
+    comparable = [m for m in _year_to(month) if counts.has_data(rules.shift_month(m, -12))]
+    last = sum(counts.total(rules.shift_month(m, -12), rules.shift_month(m, -12)) for m in comparable)
+    progress = rules.target_progress(
+        sum(counts.total(m, m) for m in comparable), last, campaign.complaint_target_percent
+    )
     params = {
         "ranking_size": campaign.ranking_size,
         "streak_replace_manager": campaign.streak_replace_manager,
@@ -265,11 +280,16 @@ def _run_fields(campaign: Campaign, month: str, counts: MonthCounts) -> dict:
         "total_complaints": sum(counts.townships(month).values()),
         "matched_complaints": matched,
         "ranked_projects": ranked,
-        "ytd_count": progress.ytd,
+        "ytd_count": counts.total(f"{month[:4]}-01", month),
         "ytd_last_year": progress.ytd_last_year,
         "ytd_change_percent": progress.change_percent,
         "on_track": progress.on_track,
     }
+
+
+def _year_to(month: str) -> list[str]:
+    """January to the month, inclusive."""
+    return [f"{month[:4]}-{m:02d}" for m in range(1, int(month[5:7]) + 1)]
 
 
 # --- projects ----------------------------------------------------------------------------
@@ -345,8 +365,9 @@ def _rank(campaign: Campaign, run: MonthlyRun, counts: MonthCounts) -> list[tupl
 
 
 def _townships(
-    campaign: Campaign, run: MonthlyRun, counts: dict[int, int], last_year: dict[int, int]
+    campaign: Campaign, run: MonthlyRun, counts: dict[int, int], last_year: dict[int, int] | None
 ) -> list[tuple]:
+    """`last_year` is None when the same month last year has no data (无同比数据)."""
     month = run.month
     paths = dict(
         Region.objects.townships()
@@ -359,7 +380,10 @@ def _townships(
             campaign=campaign, month=rules.shift_month(month, -1)
         ).values_list("township_id", "up_streak", "highest_streak")
     }
-    figures = [rules.TownshipFigures(pk, counts.get(pk, 0), last_year.get(pk, 0)) for pk in paths]
+    figures = [
+        rules.TownshipFigures(pk, counts.get(pk, 0), None if last_year is None else last_year.get(pk, 0))
+        for pk in paths
+    ]
     results = rules.township_yoy(
         figures, previous, campaign.yoy_measure, campaign.yoy_commitment_months, campaign.yoy_talk_months
     )

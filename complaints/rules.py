@@ -73,21 +73,31 @@ def streak_actions(streak: int, replace_manager_at: int, replace_company_at: int
 class TownshipFigures:
     township_id: int
     count: int
-    last_year_count: int
+    last_year_count: int | None  # None: no data for the same month last year (无同比数据), not zero
 
 
 @dataclass(frozen=True)
 class TownshipResult:
     township_id: int
     count: int
-    last_year_count: int
-    rise: int
+    last_year_count: int | None
+    rise: int | None
     rise_percent: float | None  # None when last year had no complaint: no percentage exists
     is_up: bool
     is_highest: bool
     up_streak: int
     highest_streak: int
     actions: tuple[str, ...]
+
+
+# "同比" compares with the same month last year, which a county that imports its first year of
+# 12345 data does not have: a month for which no complaint of the jurisdiction was imported has
+# no figure, and zero would make every township "rise". When the campaign states from which month
+# its complaint data starts, that decides; otherwise any complaint imported for the month does.
+def has_complaint_data(month: str, jurisdiction_complaints: int, data_since: str | None) -> bool:
+    if data_since:
+        return month >= data_since
+    return jurisdiction_complaints > 0
 
 
 def _rise_key(figures: TownshipFigures, measure: str) -> float:
@@ -101,12 +111,18 @@ def _rise_key(figures: TownshipFigures, measure: str) -> float:
     return rise / figures.last_year_count
 
 
+def _is_up(figures: TownshipFigures) -> bool:
+    return figures.last_year_count is not None and figures.count > figures.last_year_count
+
+
 # Seed 000 §三(六): "对每月投诉量同比上升的乡镇（街道），进行工作提醒；对连续 2 个月同比上升最高的乡镇（街道），
 # 乡镇（街道）党（工）委书记在县电视台公开承诺；对连续 3 个月同比上升的镇街，由县专班组织集中谈话。"
-# "上升" is strictly more than the same month last year (a township with none last year and
-# some now has risen). "最高" is the largest rise among the townships that rose; townships
-# tied on it are all highest. Streak actions are proposed once, in the month the streak
-# reaches the number of months, like the project streaks.
+# "上升" is strictly more than the same month last year (a township with none last year, in a month
+# the jurisdiction has data for, has risen). Without last year's figure (无同比数据) there is no
+# comparison: no rise, no reminder, and no streak runs through the month — the next rise starts a
+# new one. "最高" is the largest rise among the townships that rose; townships tied on it are all
+# highest. Streak actions are proposed once, in the month the streak reaches the number of
+# months, like the project streaks.
 def township_yoy(
     figures: list[TownshipFigures],
     previous: dict[int, tuple[int, int]],
@@ -115,11 +131,10 @@ def township_yoy(
     talk_months: int = 3,
 ) -> list[TownshipResult]:
     """`previous` maps township → (up_streak, highest_streak) of the month before."""
-    rising = [f for f in figures if f.count > f.last_year_count]
-    top = max((_rise_key(f, measure) for f in rising), default=None)
+    top = max((_rise_key(f, measure) for f in figures if _is_up(f)), default=None)
     results = []
     for f in sorted(figures, key=lambda f: f.township_id):
-        is_up = f.count > f.last_year_count
+        is_up = _is_up(f)
         is_highest = is_up and _rise_key(f, measure) == top
         prev_up, prev_highest = previous.get(f.township_id, (0, 0))
         up_streak = prev_up + 1 if is_up else 0
@@ -129,24 +144,22 @@ def township_yoy(
             actions.append("public_commitment")
         if up_streak == talk_months:
             actions.append("concentrated_talk")
-        percent = (
-            None
-            if f.last_year_count == 0
-            else round((f.count - f.last_year_count) * 100 / f.last_year_count, 1)
-        )
+        last = f.last_year_count
+        rise = None if last is None else f.count - last
+        percent = None if not last else round(rise * 100 / last, 1)
         results.append(
             TownshipResult(
                 f.township_id,
                 f.count,
-                f.last_year_count,
-                f.count - f.last_year_count,
+                last,
+                rise,
                 percent,
                 is_up,
                 is_highest,
                 up_streak,
                 highest_streak,
                 tuple(actions),
-            )
+            )  # fmt: skip
         )
     return results
 
