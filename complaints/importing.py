@@ -32,11 +32,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.uploads import excel_number_problem
 from orgs.models import Job, Project, ProjectAlias, Region
 
 from .excel import (
     FIELD_LABELS,
     FileFormatError,
+    Header,
     ReportLine,
     Table,
     cell_text,
@@ -96,6 +98,7 @@ class Counts:
     unmatched: int = 0
     refused: int = 0
     duplicate: int = 0
+    skipped: int = 0  # total and notes rows (合计, 填表说明); not counted in `total`
 
 
 @dataclass
@@ -228,6 +231,17 @@ def _picker(columns: dict[str, int]) -> Callable[[list], tuple]:
     return lambda cells: get(cells) if len(cells) >= width else get([*cells, *pad[len(cells) :]])
 
 
+# Rows an export adds under the data: a total (合计 …) or the notes on how to fill it in.
+NOISE_WORDS = ("合计", "总计", "小计", "共计", "填表说明", "说明", "备注", "注：", "注:")
+
+
+def _skip(ctx: Context, number: int, ticket: str) -> None:
+    """A total or notes row is not a complaint: listed as skipped, neither imported nor refused."""
+    ctx.counts.total -= 1
+    ctx.counts.skipped += 1
+    ctx.report.append(ReportLine(number, "", "跳过", "", f"“{ticket[:20]}”行是合计或说明，不是诉求，已跳过"))
+
+
 def _refused_date(ctx: Context, number: int, ticket: str, value: object) -> None:
     shown = _text(value)
     reason = f"无法识别的受理时间“{shown}”" if shown else "缺少受理时间"
@@ -246,8 +260,16 @@ def parse_row(ctx: Context, number: int, cells: tuple) -> Row | None:
     ticket = ticket[:64]
     if not ticket:
         return _refuse(ctx, number, "", "ticket", "缺少工单编号")
+    # Cheap tests first: this runs once per row of a million-row file.
+    raw = cells[0]
+    if raw.__class__ is not str or ticket[-4:] == "0000" or "E+" in ticket or "e+" in ticket:
+        problem = excel_number_problem(raw)
+        if problem:
+            return _refuse(ctx, number, ticket, "ticket", f"工单编号{problem}")
     received_at = _received_at(received)
     if received_at is None:
+        if ticket.startswith(NOISE_WORDS):
+            return _skip(ctx, number, ticket)
         return _refused_date(ctx, number, ticket, received)
     township = ctx.township_of(township_name)
     if township is None:
@@ -274,16 +296,20 @@ def parse_row(ctx: Context, number: int, cells: tuple) -> Row | None:
 def parsed_chunks(ctx: Context, table: Table) -> Iterator[list[Row]]:
     size = CHUNK
     rows = table.rows
-    columns, header_row = find_header(rows)
-    pick = _picker(columns)
+    header = find_header(rows)
+    note_unknown_columns(ctx, header)
+    pick = _picker(header.columns)
     counts = ctx.counts
+    width = header.width if table.strict_width else -1
     chunk: list[Row] = []
-    for number, cells in enumerate(rows, start=header_row + 1):
+    for number, cells in enumerate(rows, start=header.row + 1):
         picked = pick(cells)
         # A row is blank when every cell is, not only the cells read (the ticket decides it at once).
         if not _text(picked[0]) and not any(_text(c) for c in cells):
             continue
         counts.total += 1
+        if width >= 0 and len(cells) != width and _shifted(ctx, number, cells, header):
+            continue
         row = parse_row(ctx, number, picked)
         if row is not None:
             chunk.append(row)
@@ -292,6 +318,37 @@ def parsed_chunks(ctx: Context, table: Table) -> Iterator[list[Row]]:
                 chunk = []
     if chunk:
         yield chunk
+
+
+def note_unknown_columns(ctx: Context, header: Header) -> None:
+    """Each column nobody reads is named once in the report, so a misspelt header is noticed."""
+    for name in header.unknown:
+        ctx.report.append(ReportLine(header.row, "", "提示", name, f"未识别的列“{name}”，已忽略"))
+
+
+def _shifted(ctx: Context, number: int, cells: list, header: Header) -> bool:
+    """A CSV row with more or fewer cells than its header is refused whole: its columns have moved.
+
+    Trailing empty cells beyond the header, and cells missing under unnamed trailing header
+    columns, are harmless and let through."""
+    count, ticket = len(cells), _text(cells[header.columns["ticket"]]) if cells else ""
+    if count > header.width and not any(_text(c) for c in cells[header.width :]):
+        return False
+    if header.used <= count < header.width:
+        return False
+    if count > header.width:
+        reason = (
+            f"本行有 {count} 列，表头只有 {header.width} 列，各列已错位（多半是某列文字中含逗号却未加引号），"
+            "整行未导入；请在原文件中修正本行后重新导入"
+        )
+    else:
+        reason = (
+            f"本行只有 {count} 列，表头有 {header.width} 列，本行不完整（可能被截断），整行未导入；"
+            "请补全后重新导入"
+        )
+    ctx.counts.refused += 1
+    ctx.report.append(ReportLine(number, ticket, "拒收", "整行", reason))
+    return True
 
 
 def tally_match(ctx: Context, row: Row, final_state: str) -> None:
@@ -362,18 +419,24 @@ _COMPARED = ("pk", "channel", "ticket", "status", "satisfaction", "match_state")
 _MATCH_FIELDS = ["project", "region_path", "match_state", "match_method", "match_score"]
 
 
+def stored_lookup(chunk: list[Row]) -> Q:
+    """The complaints a chunk's rows may already be, per channel so the (channel, ticket) index is used."""
+    by_channel: dict[str, list[str]] = {}
+    for r in chunk:
+        by_channel.setdefault(r.channel, []).append(r.ticket)
+    lookup = Q()
+    for channel, tickets in by_channel.items():
+        lookup |= Q(channel=channel, ticket__in=tickets)
+    return lookup
+
+
 @transaction.atomic
 def write_chunk_orm(ctx: Context, batch: ImportBatch, chunk: list[Row]) -> None:
     """One chunk in one transaction: insert new tickets, update changed ones, record changes."""
     now = timezone.now()
-    by_channel: dict[str, list[str]] = {}
-    for r in chunk:
-        by_channel.setdefault(r.channel, []).append(r.ticket)
-    # Per channel, so the look-up uses the (channel, ticket) unique index.
-    lookup = Q()
-    for channel, tickets in by_channel.items():
-        lookup |= Q(channel=channel, ticket__in=tickets)
-    stored = {(c.channel, c.ticket): c for c in Complaint.objects.filter(lookup).only(*_COMPARED)}
+    stored = {
+        (c.channel, c.ticket): c for c in Complaint.objects.filter(stored_lookup(chunk)).only(*_COMPARED)
+    }
     new, updated, changes, candidates, now_matched = [], [], [], [], []
     for row in chunk:
         existing = stored.get((row.channel, row.ticket))
@@ -471,8 +534,7 @@ def _run_import(
                 write_chunk_orm(ctx, batch, chunk)
                 _report_progress(progress, ctx, table.total)
     except FileFormatError as exc:
-        batch.status, batch.message, batch.finished_at = ImportBatch.Status.FAILED, str(exc), timezone.now()
-        batch.save(update_fields=["status", "message", "finished_at"])
+        discard_upload(batch, str(exc))
         raise
     return _finish(batch, ctx), ctx.report
 
@@ -513,7 +575,12 @@ def summary_text(batch: ImportBatch) -> str:
 
 
 def create_batch(
-    user, channel: str, file_name: str, upload: File | None = None, digest: str = ""
+    user,
+    channel: str,
+    file_name: str,
+    upload: File | None = None,
+    digest: str = "",
+    kind: str = "complaint_import",
 ) -> ImportBatch:
     """A queued batch (with a Job for the progress bar when a person started it).
 
@@ -528,7 +595,8 @@ def create_batch(
         digest = hasher.hexdigest()
     job = None
     if user is not None:
-        job = Job.objects.create(kind="complaint_import", title=f"导入诉求：{file_name}", created_by=user)
+        title = f"{'检查' if kind == 'complaint_preview' else '导入'}诉求：{file_name}"
+        job = Job.objects.create(kind=kind, title=title[:200], created_by=user)
     region = getattr(user, "region", None)
     batch = ImportBatch(
         channel=channel, file_name=file_name, file_hash=digest, created_by=user, job=job,
@@ -548,3 +616,20 @@ def previous_import_of_same_file(batch: ImportBatch) -> ImportBatch | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def discard_upload(batch: ImportBatch, message: str) -> None:
+    """A refused or abandoned upload leaves the disk; the batch stays, failed, saying why (issue 18)."""
+    if batch.file:
+        batch.file.delete(save=False)
+    batch.status, batch.message, batch.finished_at = ImportBatch.Status.FAILED, message, timezone.now()
+    batch.save(update_fields=["status", "message", "finished_at", "file"])
+
+
+def confirm_batch(batch: ImportBatch, user) -> ImportBatch:
+    """After the preview: a new job imports the same stored file."""
+    batch.job = Job.objects.create(
+        kind="complaint_import", title=f"导入诉求：{batch.file_name}"[:200], created_by=user
+    )
+    batch.save(update_fields=["job"])
+    return batch

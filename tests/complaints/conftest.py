@@ -50,8 +50,9 @@ def row(
     satisfaction="满意",
     category="物业服务",
     content="电梯故障",
+    channel="",
 ):
-    return [ticket, when, township, name, address, category, content, status, satisfaction]
+    return [ticket, when, township, name, address, category, content, status, satisfaction, channel]
 
 
 @pytest.fixture

@@ -242,19 +242,23 @@ def test_new_slices_before_and_after_a_stored_ticket_are_all_written_with_their_
         assert len(opened) == 3  # a second connection for each of the three imports
 
 
-def test_short_rows_are_padded_and_a_row_with_only_an_unread_column_filled_is_refused(projects, export_dir):
+def test_a_truncated_row_is_refused_and_a_row_with_only_an_unread_column_filled_is_refused(
+    projects, export_dir
+):
+    # Issue 17: a truncated row was stored with empty fields; its cells may belong to other columns.
     header = [*HEADER, "备注"]
     rows = [
-        ["R1", "2024-07-03 09:12:00", "城关街道"],  # row 2: trailing cells left out by the exporter
-        ["", "", "", "", "", "", "", "", "", "回访时补录"],  # row 3: only 备注, not a blank row
+        ["R1", "2024-07-03 09:12:00", "城关街道"],  # row 2: cut off after three cells
+        ["", "", "", "", "", "", "", "", "", "", "回访时补录"],  # row 3: only 备注, not a blank row
         [],  # a blank line is skipped, not counted
-        row("R2"),  # row 5
+        [*row("R2"), ""],  # row 5
     ]
     batch = do_import(write_csv(export_dir / "short.csv", rows, header=header))
-    assert (batch.total_rows, batch.new_count, batch.refused_count) == (3, 2, 1)
-    r1 = Complaint.objects.get(ticket="R1")
-    assert (r1.raw_project_name, r1.status, r1.match_state) == ("", "", "unmatched")
-    assert "3,,拒收,工单编号,缺少工单编号" in batch.report.read().decode("utf-8-sig")
+    assert (batch.total_rows, batch.new_count, batch.refused_count) == (3, 1, 2)
+    assert list(Complaint.objects.values_list("ticket", flat=True)) == ["R2"]
+    report = batch.report.read().decode("utf-8-sig")
+    assert "2,R1,拒收,整行,本行只有 3 列，表头有 11 列" in report
+    assert "3,,拒收,工单编号,缺少工单编号" in report
 
 
 def test_the_cycle_collector_pauses_while_a_file_is_matched_and_resumes_after_it_even_on_failure(
