@@ -1,24 +1,27 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel
+from config.uploads import upload_too_large
 
-ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
+from .excel import FileFormatError, check_header
+from .models import Channel
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("导出文件（.xlsx / .csv）"))
+    file = forms.FileField(label=_("导出文件（.xlsx / .xls / .et / .csv）"))
     channel = forms.ChoiceField(
         label=_("渠道（文件无“来源”列时使用）"), choices=Channel.choices, initial=Channel.HOTLINE
     )
 
     def clean_file(self):
+        """Size and header are judged here from the first rows only; the whole file is read by the worker."""
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-            raise forms.ValidationError(_("只支持 .xlsx、.xls 和 .csv 文件"))
-        if upload.size > settings.MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("文件过大"))
+        if problem := upload_too_large(upload.size):
+            raise forms.ValidationError(problem)
+        try:
+            check_header(upload, upload.name)
+        except FileFormatError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

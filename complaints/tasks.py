@@ -7,21 +7,16 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from orgs import jobs
+from orgs.models import Job
 from orgs.taskpolicy import RETRY, once_per_slot
 
-from . import monthly, rules
+from . import monthly, preview, rules
 from .excel import FileFormatError
-from .importing import run_import, summary_text
+from .importing import discard_upload, run_import, summary_text
 from .models import ImportBatch
 
 
-@shared_task(**RETRY)
-def import_complaints(batch_id: int) -> None:
-    batch = ImportBatch.objects.select_related("job", "created_by").get(pk=batch_id)
-    job = batch.job
-    if job is not None:
-        jobs.start(job, message="正在读取并匹配……")
-
+def _progress(job: Job | None):
     def progress(done: int, total: int) -> None:
         if job is None:
             return
@@ -30,6 +25,38 @@ def import_complaints(batch_id: int) -> None:
             job.save(update_fields=["total"])
         jobs.advance(job, done)
 
+    return progress
+
+
+@shared_task(**RETRY)
+def preview_complaints(batch_id: int) -> None:
+    """Read the whole upload in the worker and tell what confirming would do; a refused file is removed."""
+    batch = ImportBatch.objects.select_related("job", "created_by").get(pk=batch_id)
+    job = batch.job
+    jobs.start(job, message="正在读取并检查……")
+    try:
+        result, details = preview.preview_file(batch, Path(batch.file.path), batch.created_by, _progress(job))
+    except (FileFormatError, FileNotFoundError) as exc:
+        message = str(exc) if isinstance(exc, FileFormatError) else "上传的文件已不存在，请重新上传。"
+        discard_upload(batch, message)
+        jobs.fail(job, message)
+        return
+    jobs.finish(job, result={"batch": batch.pk, **details}, message=result.summary())
+
+
+@shared_task(expires=6 * 3600, **RETRY)
+def remove_abandoned_previews() -> None:
+    """Beat, daily: uploads nobody confirmed within a day leave the disk."""
+    preview.remove_abandoned_previews()
+
+
+@shared_task(**RETRY)
+def import_complaints(batch_id: int) -> None:
+    batch = ImportBatch.objects.select_related("job", "created_by").get(pk=batch_id)
+    job = batch.job
+    if job is not None:
+        jobs.start(job, message="正在读取并匹配……")
+    progress = _progress(job)
     try:
         _, report = run_import(batch, Path(batch.file.path), batch.created_by, progress)
     except FileFormatError as exc:

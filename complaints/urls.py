@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/ledger/", views.complaint_to_ledger, name="to_ledger"),
     path("import/", views.import_page, name="import"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/report/", views.batch_report, name="batch_report"),
     path("review/", views.review_queue, name="review"),
     path("review/<int:pk>/", views.review_resolve, name="resolve"),

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from orgs.models import Project
 from orgs.outbox import enqueue
 
-from . import pages, tasks, workflow
+from . import pages, preview, tasks, workflow
 from .filters import ComplaintFilter, ReviewFilter
 from .forms import ImportForm, ResolveForm
-from .importing import create_batch, previous_import_of_same_file
+from .importing import confirm_batch, create_batch, previous_import_of_same_file
 from .models import Complaint, ImportBatch
 from .querysets import COUNT_CAP
 
@@ -94,12 +94,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = create_batch(request.user, form.cleaned_data["channel"], upload.name, upload=upload)
+        channel = form.cleaned_data["channel"]
+        batch = create_batch(request.user, channel, upload.name, upload=upload, kind="complaint_preview")
         earlier = previous_import_of_same_file(batch)
         if earlier is not None:
             when = timezone.localtime(earlier.created_at)
             messages.info(request, f"该文件已于 {when:%Y年%-m月%-d日 %H:%M} 导入过，重复导入不会新增诉求")
-        enqueue(tasks.import_complaints, batch.pk, job=batch.job)
+        enqueue(tasks.preview_complaints, batch.pk, job=batch.job)
         return redirect(f"{request.path}?batch={batch.pk}")
     batches = ImportBatch.objects.visible_to(request.user).select_related("created_by", "job")
     current = (
@@ -107,11 +108,28 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if request.GET.get("batch", "").isdigit()
         else None
     )
-    return render(
-        request,
-        "complaints/import.html",
-        {"form": form, "page": _page(request, batches), "current": current},
-    )
+    context = {
+        "form": form,
+        "page": _page(request, batches),
+        "current": current,
+        "awaiting": current is not None and preview.awaiting_confirmation(current),
+    }
+    return render(request, "complaints/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person read the preview and confirms: a second job imports the stored file."""
+    if not workflow.can_import(request.user):
+        raise PermissionDenied("只有专班可以导入诉求")
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("job"), pk=pk)
+    if not preview.awaiting_confirmation(batch):
+        messages.error(request, "该批次没有待确认的预览（可能已导入、已失败或已过期），请重新上传。")
+        return redirect("complaints:import")
+    confirm_batch(batch, request.user)
+    enqueue(tasks.import_complaints, batch.pk, job=batch.job)
+    return redirect(f"{reverse('complaints:import')}?batch={batch.pk}")
 
 
 @login_required

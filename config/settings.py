@@ -315,6 +315,12 @@ CELERY_BEAT_SCHEDULE["orgs-remove-abandoned-uploads"] = {
     "schedule": crontab(hour=3, minute=15),
     "options": {"expires": 6 * 3600},
 }
+# Issue 18: a complaint upload whose preview nobody confirmed within a day leaves the disk.
+CELERY_BEAT_SCHEDULE["complaints-remove-abandoned-previews"] = {
+    "task": "complaints.tasks.remove_abandoned_previews",
+    "schedule": crontab(hour=3, minute=25),
+    "options": {"expires": 6 * 3600},
+}
 # Seed 000: "每季度开展量化考核" — the quarter just ended, on the 1st of Jan/Apr/Jul/Oct.
 CELERY_BEAT_SCHEDULE["scoring-last-quarter"] = {
     "task": "scoring.tasks.compute_last_quarter",

@@ -116,12 +116,13 @@ def test_the_import_page_queues_the_file_and_shows_the_batch(client_for, task_fo
     path = write_csv(tmp_path / "july.csv", [row("U1")])
     upload = SimpleUploadedFile("july.csv", path.read_bytes(), content_type="text/csv")
     client = client_for(task_force)
-    with mock.patch("complaints.tasks.import_complaints.delay") as delay:
+    with mock.patch("complaints.tasks.preview_complaints.delay") as delay:
         with mock.patch("django.db.transaction.on_commit", side_effect=lambda fn: fn()):
             response = client.post(reverse("complaints:import"), {"file": upload, "channel": "12345"})
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and delay.call_args.args == (batch.pk,)
     assert batch.file_name == "july.csv" and batch.job.created_by == task_force
+    assert batch.job.kind == "complaint_preview" and not Complaint.objects.exists()
 
 
 def test_the_import_task_runs_the_file_and_finishes_the_job(client_for, task_force, projects, tmp_path):
@@ -396,6 +397,8 @@ def test_uploading_the_same_file_again_says_when_it_was_imported(client_for, tas
             response = client.post(
                 reverse("complaints:import"), {"file": upload, "channel": "12345"}, follow=True
             )
+            batch = ImportBatch.objects.order_by("-pk").first()
+            client.post(reverse("complaints:import_confirm", args=[batch.pk]))
     assert "导入过，重复导入不会新增诉求" in response.content.decode()
     assert Complaint.objects.count() == 1 and ImportBatch.objects.count() == 2
 
