@@ -196,6 +196,7 @@ POLICY: dict[str, Policy] = {
     "complaints:detail": P(kinds=own("complaint")),
     "complaints:to_ledger": P(get=NOBODY, write=SIGNED_IN, kinds=own("complaint")),
     "complaints:import": P(get=OFFICIALS, write=OFFICIALS),
+    "complaints:import_confirm": P(get=NOBODY, write=OFFICIALS, kinds=own("complaint_batch")),
     # A county-wide batch: the department's scope is the county, and it sees complaints county-wide.
     "complaints:batch_report": P(get=OFFICIALS | {"department"}, kinds=own("complaint_batch")),
     "complaints:review": P(get=REGION_STAFF),
