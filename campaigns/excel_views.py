@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ledgers import excel, tasks
+from ledgers import ledger_import as importer
 from ledgers.models import LedgerItem
 from orgs.models import Job, Region
 from orgs.outbox import enqueue
@@ -29,24 +30,24 @@ from .views import campaign_for, may_exchange_ledger
 
 # Above this many items the export is a background job (seconds of work, not a request's).
 SYNC_EXPORT_LIMIT = 3000
-IMPORT_KIND = "ledger_import"
+IMPORT_KIND = importer.IMPORT_KIND
+LEDGER_SUFFIXES = (".xlsx", ".xls", ".et")
+
+
+def optional_choice(model, label: str, empty_label: str) -> forms.ModelChoiceField:
+    """A drop-down that may stay empty; its queryset is set per user and campaign in __init__."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        empty_label=empty_label,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class ExportForm(forms.Form):
-    township = forms.ModelChoiceField(
-        label=gettext_lazy("镇街"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("全部（本辖区）"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    category = forms.ModelChoiceField(
-        label=gettext_lazy("整治内容"),
-        queryset=Category.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("全部"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    township = optional_choice(Region, gettext_lazy("镇街"), gettext_lazy("全部（本辖区）"))
+    category = optional_choice(Category, gettext_lazy("整治内容"), gettext_lazy("全部"))
     one_sheet = forms.BooleanField(
         label=gettext_lazy("全部放在一张工作表（否则每项整治内容一张）"),
         required=False,
@@ -63,9 +64,18 @@ class ExportForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("台账文件（.xlsx）"),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+        label=gettext_lazy("台账文件（.xlsx、.xls 或 WPS .et）"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.xls,.et"}),
     )
+    category = optional_choice(
+        Category,
+        gettext_lazy("整治内容（表中没有“整治内容”列、工作表名也不是整治内容时使用）"),
+        gettext_lazy("按表中“整治内容”列或工作表名确定"),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(campaign=campaign, parent=None)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -73,8 +83,8 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("文件太大（上限 %(mb)d MB）。") % {"mb": settings.MAX_IMPORT_BYTES >> 20}
             )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件。"))
+        if not upload.name.lower().endswith(LEDGER_SUFFIXES):
+            raise forms.ValidationError(_("请上传 Excel/WPS 表格（.xlsx、.xls 或 .et）。"))
         return upload
 
 
@@ -120,20 +130,24 @@ def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for(request, slug)
     if not may_exchange_ledger(request.user):
         raise PermissionDenied(_("只有专班和镇街可以导入台账。"))
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, category = form.cleaned_data["file"], form.cleaned_data["category"]
         job = Job.objects.create(
             kind=IMPORT_KIND,
             title=_("导入台账：%(name)s") % {"name": Path(upload.name).name[:150]},
             created_by=request.user,
-            params={"campaign": campaign.pk},
+            params={
+                "campaign": campaign.pk,
+                "category": category.pk if category else None,
+                "sha256": importer.file_digest(upload),
+            },
         )
-        job.result_file.save("import.xlsx", upload)
+        job.result_file.save("import" + Path(upload.name.lower()).suffix, upload)
         try:
             with job.result_file.open("rb") as handle:
-                excel.check_file(handle)
-        except excel.WrongFile as error:
+                importer.check_file(handle)
+        except importer.WrongFile as error:
             job.result_file.delete(save=False)
             job.delete()
             form.add_error("file", str(error))
@@ -155,6 +169,7 @@ def ledger_import_preview(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     previewed = job.params.get("stage") == "previewed"
     if request.method == "POST" and previewed and job.status == Job.Status.QUEUED:
         job.params["stage"] = "applying"
+        job.params["take_file"] = _taken_conflicts(request, job)
         job.save(update_fields=["params"])
         enqueue(tasks.import_ledger, job.pk, job=job)
         job.refresh_from_db()
@@ -168,6 +183,22 @@ def ledger_import_preview(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "job": job,
             "preview": preview,
             "stage": job.params.get("stage"),
-            "labels": excel.ACTION_LABELS,
+            "labels": importer.ACTION_LABELS,
         },
     )
+
+
+def _taken_conflicts(request: HttpRequest, job: Job) -> dict[str, int]:
+    """The conflicts the person resolved with "采用文件的值": {"sheet|row": the version they saw}.
+
+    Only rows the preview listed as conflicts count; at import the item must still be at that
+    version, so a change made after the preview is a conflict again, never overwritten unseen.
+    """
+    conflicts = {
+        r["key"]: r["system_version"]
+        for r in job.result.get("preview", {}).get("rows", [])
+        if r.get("action") == importer.CONFLICT
+    }
+    return {
+        key: version for key, version in conflicts.items() if request.POST.get(f"resolve:{key}") == "file"
+    }

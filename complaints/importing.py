@@ -47,7 +47,7 @@ from .excel import (
     parse_received_at,
     row_report_csv,
 )
-from .matching import Matcher, basic
+from .matching import Matcher, township_keys
 from .models import Channel, Complaint, ComplaintChange, ImportBatch, MatchCandidate, MatchState
 from .rules import SHANGHAI
 
@@ -61,7 +61,6 @@ CHANNEL_WORDS = {
     "随手拍": Channel.SNAPSHOT,
     "码上办": Channel.SNAPSHOT,
 }
-TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
 
 
 @dataclass(slots=True)
@@ -118,7 +117,7 @@ class Context:
     def township_of(self, name: str) -> tuple[int, str] | None:
         """(id, path) of the township a 所属镇街 cell names, or None; each spelling is looked up once."""
         if name not in self._spellings:
-            found = (self.townships[k] for k in _township_keys(name) if k in self.townships)
+            found = (self.townships[k] for k in township_keys(name) if k in self.townships)
             self._spellings[name] = next(found, None)
         return self._spellings[name]
 
@@ -130,21 +129,12 @@ class Context:
         return channel
 
 
-def _township_keys(name: str) -> set[str]:
-    key = basic(name)
-    keys = {key}
-    for suffix in TOWNSHIP_SUFFIXES:
-        if key.endswith(suffix) and len(key) > len(suffix) + 1:
-            keys.add(key[: -len(suffix)])
-    return keys
-
-
 def build_context(user, default_channel: str) -> Context:
     """Townships and projects the importer may see; a row outside them is refused, not imported."""
     townships: dict[str, tuple[int, str]] = {}
     regions = Region.objects.townships() if user is None else Region.objects.visible_to(user).townships()
     for pk, name, path in regions.values_list("pk", "name", "path"):
-        for key in _township_keys(name):
+        for key in township_keys(name):
             townships.setdefault(key, (pk, path))
     projects = Project.objects.all() if user is None else Project.objects.visible_to(user)
     rows = list(projects.values_list("pk", "township_id", "name", "address", "region_path"))

@@ -84,6 +84,19 @@ def normalise_name(name: str) -> str:
     return name_forms(name)[-1]
 
 
+TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
+
+
+def township_keys(name: str) -> set[str]:
+    """The spellings a 乡镇/街道 goes by: 「城关街道」 → {城关街道, 城关}, so a cell saying 「城关」 finds it."""
+    key = basic(name)
+    keys = {key}
+    for suffix in TOWNSHIP_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            keys.add(key[: -len(suffix)])
+    return keys
+
+
 def normalise_address(address: str) -> str:
     """An address without building, unit and room: 「建设路18号 3号楼2单元301室」 → 建设路18号."""
     text = basic(_ROOM_SHORT.sub("", unicodedata.normalize("NFKC", address or "")))

@@ -9,10 +9,26 @@ from orgs.models import Department, Project
 from orgs.widgets import draw_quickly
 
 from .models import Evidence, LedgerItem
-from .workflow import EDITABLE_FIELDS, ITEM_FIELDS, role_of
+from .workflow import EDITABLE_FIELDS, ITEM_FIELDS, TEXT_FIELDS, role_of
+from .xlsx_rows import MAX_CELL_UNITS, fits_in_cell
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PHOTO = forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf", "capture": "environment"})
+
+
+def fits_a_cell(text: str) -> None:
+    """The ledger is exchanged as Excel: a text one cell cannot hold is refused here, not cut on export."""
+    if text and not fits_in_cell(text):
+        raise forms.ValidationError(
+            _("超过 Excel 单元格上限（%(limit)d 字），台账无法完整导出，请精简或分条登记。"),
+            params={"limit": MAX_CELL_UNITS},
+        )
+
+
+def limit_text_fields(form: forms.BaseForm) -> None:
+    for name in TEXT_FIELDS:
+        if name in form.fields:
+            form.fields[name].validators.append(fits_a_cell)
 
 
 def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
@@ -50,6 +66,7 @@ class QuickEntryForm(forms.Form):
             "campaign"
         )
         self.fields["project"].error_messages["required"] = _("请选择项目。")
+        limit_text_fields(self)
         bootstrap(self)
 
     def clean(self):
@@ -87,6 +104,7 @@ class ItemEditForm(forms.ModelForm):
         if "responsible_unit" in self.fields:
             self.fields["responsible_unit"].queryset = Department.objects.visible_to(user)
         self.fields["version"].initial = self.instance.version
+        limit_text_fields(self)
         bootstrap(self)
 
     def changes(self) -> dict:

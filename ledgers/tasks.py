@@ -21,7 +21,7 @@ def export_ledger(job_id: int) -> None:
 
 @shared_task(**RETRY)
 def preview_ledger_import(job_id: int) -> None:
-    from .excel import run_preview_job
+    from .ledger_import import run_preview_job
 
     job = Job.objects.get(pk=job_id)
     try:
@@ -34,7 +34,7 @@ def preview_ledger_import(job_id: int) -> None:
 @shared_task
 @at_most_once_job
 def import_ledger(job_id: int) -> None:
-    from .excel import run_import_job
+    from .ledger_import import run_import_job
 
     job = Job.objects.get(pk=job_id)
     try:

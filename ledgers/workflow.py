@@ -25,6 +25,7 @@ from orgs.models import Department, Notification, Project, User
 from orgs.notifications import notify
 
 from .models import LedgerEvent, LedgerItem, RectificationPlan
+from .xlsx_rows import fits_in_cell
 
 Status = LedgerItem.Status
 OPEN = frozenset(LedgerItem.OPEN_STATUSES)
@@ -233,6 +234,7 @@ def create_item(
         raise WorkflowError("整治内容不属于该整治行动。")
     if not (problem or "").strip():
         raise WorkflowError("请填写存在问题。")
+    check_cell_limit({"problem": problem, **fields})
     item = LedgerItem.objects.create(
         campaign=campaign,
         project=project,
@@ -368,10 +370,57 @@ def edit(
         raise NotAllowed(f"您不能修改这些字段：{'、'.join(_label(f) for f in refused)}。")
     if "problem" in changes and not (changes["problem"] or "").strip():
         raise WorkflowError("存在问题不能为空。")
+    check_cell_limit(changes)
     category = changes.get("category")
     if category is not None and category.campaign_id != locked.campaign_id:
         raise WorkflowError("整治内容不属于该整治行动。")
     return _apply(locked, user, Move.EDIT, changes, note)
+
+
+# The moves that take an item forward, each with the function that makes it.
+FORWARD_MOVES = (Move.START, Move.SUBMIT, Move.ACCEPT)
+
+
+def forward_path(role: str, status: str, target: str) -> list[Move] | None:
+    """The shortest series of forward moves (开始整改, 申请验收, 验收销号) this role may make to take an
+    item from `status` to `target`; [] when it is there already, None when the role cannot get there.
+
+    An import reads a state from 进展情况 ("已销号：…") and may only reach it the way a person could.
+    """
+    paths: dict[str, list[Move]] = {status: []}
+    frontier = [status]
+    while frontier:
+        state = frontier.pop(0)
+        if state == target:
+            return paths[state]
+        for move in FORWARD_MOVES:
+            new_state, roles = TRANSITIONS.get((state, move), (None, frozenset()))
+            if new_state is not None and role in roles and new_state not in paths:
+                paths[new_state] = [*paths[state], move]
+                frontier.append(new_state)
+    return None
+
+
+@transaction.atomic
+def advance(item: LedgerItem, user: User, moves: list[Move], *, note: str = "") -> LedgerItem:
+    """Make the forward moves of `forward_path` one after another, each checked and recorded."""
+    steps = {Move.START: start, Move.SUBMIT: submit, Move.ACCEPT: accept}
+    for move in moves:
+        item = steps[move](item, user, note=note)
+    return item
+
+
+TEXT_FIELDS = ("problem", "measures", "progress_note", "remarks")
+
+
+def check_cell_limit(values: dict) -> None:
+    """Refuse at entry a text the ledger could not export whole: an Excel cell holds 32,767 characters."""
+    for name in TEXT_FIELDS:
+        text = values.get(name)
+        if isinstance(text, str) and not fits_in_cell(text):
+            raise WorkflowError(
+                f"{_label(name)}超过 Excel 单元格上限（32767 字），台账无法完整导出，请精简或分条登记。"
+            )
 
 
 def _label(name: str) -> str:

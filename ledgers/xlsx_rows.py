@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 # Excel's limit on the text of a cell, in UTF-16 code units.
 MAX_CELL_UNITS = 32767
+CUT_NOTICE = "…（超出 Excel 单元格 32767 字上限，全文见系统台账）"
 # Excel's day 0 for dates from 1900-03-01 on (its serial numbers count the phantom 1900-02-29).
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -33,7 +34,7 @@ _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def clean_text(value: str) -> str:
-    """The text a cell shows: control characters dropped, line breaks as line feeds, cut to Excel's limit.
+    """The text a cell shows: control characters dropped, line breaks as line feeds, within Excel's limit.
 
     A problem pasted from another system can carry a bell or an escape character; Excel would
     show xlsxwriter's `_x0007_` escape of it as a box, so it is dropped instead. Windows line
@@ -42,9 +43,18 @@ def clean_text(value: str) -> str:
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _CONTROL.sub("", value)
-    if len(value) > MAX_CELL_UNITS // 2 and len(value.encode("utf-16-le")) // 2 > MAX_CELL_UNITS:
-        value = value.encode("utf-16-le")[: MAX_CELL_UNITS * 2].decode("utf-16-le", "ignore")
+    if not fits_in_cell(value):
+        # Entry refuses such text (workflow.check_cell_limit); older text is cut with a notice, never silently.
+        room = (MAX_CELL_UNITS - len(CUT_NOTICE)) * 2
+        value = value.encode("utf-16-le")[:room].decode("utf-16-le", "ignore") + CUT_NOTICE
     return value
+
+
+def fits_in_cell(text: str) -> bool:
+    """Does the text fit one Excel cell (32,767 UTF-16 units, line breaks as single line feeds)?"""
+    if len(text) <= MAX_CELL_UNITS // 2:
+        return True
+    return len(text.replace("\r\n", "\n").encode("utf-16-le")) // 2 <= MAX_CELL_UNITS
 
 
 def _xml_text(value: str) -> str:

@@ -3,6 +3,7 @@
 import pytest
 
 from campaigns.models import Category
+from campaigns.preset_loader import load_preset
 from ledgers.models import LedgerItem
 
 
@@ -44,3 +45,9 @@ def item_b(project_b, campaign, other_category) -> LedgerItem:
 @pytest.fixture
 def item_y(project_y, campaign, other_category) -> LedgerItem:
     return make_item(project_y, campaign, other_category, problem="垃圾未清运")
+
+
+@pytest.fixture
+def zz(county):
+    """Seed 001's campaign (four action ledgers) running in the test county."""
+    return load_preset("zaozhuang-2020", jurisdiction=county.pk, new_slug="zz").campaign

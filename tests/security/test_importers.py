@@ -49,11 +49,11 @@ def read_roster(data: bytes, tmp_path: Path):
 
 
 def read_ledger(data: bytes, tmp_path: Path):
-    from ledgers.excel import WrongFile, read_rows
+    from ledgers.sheet_reader import LedgerReader, WrongFile
 
     path = tmp_path / "台账.xlsx"
     path.write_bytes(data)
-    return WrongFile, lambda: list(read_rows(path))
+    return WrongFile, lambda: list(LedgerReader(path).rows())
 
 
 def read_complaints(data: bytes, tmp_path: Path):

@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 from campaigns.preset_loader import load_preset
 from complaints.excel import FileFormatError, open_table
 from ledgers import excel, tasks, workflow
-from ledgers.excel import ExportScope, WrongFile, plan_import, write_workbook
+from ledgers.excel import ExportScope, write_workbook
+from ledgers.ledger_import import plan_import
 from ledgers.models import LedgerItem
+from ledgers.sheet_reader import LedgerReader, WrongFile
 from orgs.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ def hollow_workbook() -> bytes:
 
 def test_a_damaged_ledger_workbook_is_refused_without_naming_the_library():
     with pytest.raises(WrongFile) as refused:
-        list(excel.read_rows(io.BytesIO(hollow_workbook())))
+        list(LedgerReader(io.BytesIO(hollow_workbook())).rows())
 
     assert "另存为 .xlsx" in str(refused.value)
     assert not foreign_words(str(refused.value)), str(refused.value)

@@ -4,10 +4,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.models import Campaign, Category
+from campaigns.models import Campaign
 from ledgers import excel
 from ledgers.models import LedgerItem
 from orgs.models import Region, User
+
+from ._options import campaign_named, top_category
 
 
 class Command(BaseCommand):
@@ -22,13 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="按该用户的范围导出（缺省为全部）")
 
     def handle(self, *args, **options):
-        campaign = Campaign.objects.filter(slug=options["campaign"]).first()
-        if campaign is None:
-            raise CommandError(f"没有标识为“{options['campaign']}”的整治行动")
+        campaign = campaign_named(options["campaign"])
         scope = excel.ExportScope(
             campaign,
             self._township(campaign, options["township"]),
-            self._category(campaign, options["category"]),
+            top_category(campaign, options["category"]),
             options["one_sheet"],
         )
         items = LedgerItem.objects.all()
@@ -50,11 +50,3 @@ class Command(BaseCommand):
         if len(found) != 1:
             raise CommandError(f"在{campaign.jurisdiction}下没有唯一名为“{name}”的镇街")
         return found[0]
-
-    def _category(self, campaign: Campaign, code: str | None) -> Category | None:
-        if not code:
-            return None
-        category = Category.objects.filter(campaign=campaign, code=code, parent=None).first()
-        if category is None:
-            raise CommandError(f"该整治行动没有编号为“{code}”的一级整治内容")
-        return category
