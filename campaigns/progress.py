@@ -10,10 +10,9 @@ from datetime import date
 from django.db.models import Count, Q
 
 from ledgers.models import LedgerItem
+from ledgers.querysets import overdue_q
 
 from .models import Campaign, Category
-
-OPEN = LedgerItem.OPEN_STATUSES
 
 
 @dataclass
@@ -49,7 +48,7 @@ def _counted(items, today: date, *group_by: str):
         .annotate(
             found=Count("id"),
             closed=Count("id", filter=Q(status=LedgerItem.Status.CLOSED)),
-            overdue=Count("id", filter=Q(status__in=OPEN, deadline__lt=today)),
+            overdue=Count("id", filter=overdue_q(today)),
         )
         .order_by()
     )

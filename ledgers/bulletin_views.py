@@ -40,8 +40,9 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
         "drafts": [b for b in rows if not b.is_published] if may_edit else [],
         "may_edit": may_edit,
         "campaigns": Campaign.objects.visible_to(request.user).filter(is_active=True) if may_edit else [],
-        "this_week": bulletins.period_containing(Bulletin.Kind.WEEKLY, today).key,
-        "this_month": bulletins.period_containing(Bulletin.Kind.MONTHLY, today).key,
+        # The latest ended periods: only they can be published (a running one is still a live draft).
+        "this_week": bulletins.period_containing(Bulletin.Kind.WEEKLY, today).previous().key,
+        "this_month": bulletins.period_containing(Bulletin.Kind.MONTHLY, today).previous().key,
     }
     return render(request, "ledgers/reports/bulletin_list.html", context)
 
@@ -94,6 +95,12 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _bulletin(request, pk)
+    if _save_text(request, bulletin):
+        messages.success(request, "已保存。")
+    return redirect("ledgers:bulletin_detail", bulletin.pk)
+
+
+def _save_text(request: HttpRequest, bulletin: Bulletin) -> bool:
     post = request.POST
     try:
         bulletins.edit(
@@ -105,19 +112,22 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except WorkflowError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, "已保存。")
-    return redirect("ledgers:bulletin_detail", bulletin.pk)
+        return False
+    return True
 
 
 @login_required
 @require_POST
 def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """印发 from the text form: what was typed is saved first, so it is never lost and never left out."""
     bulletin = _bulletin(request, pk)
+    if "commentary" in request.POST and not _save_text(request, bulletin):
+        return redirect("ledgers:bulletin_detail", bulletin.pk)
     try:
         bulletin = bulletins.publish(bulletin, request.user)
     except WorkflowError as error:
-        messages.error(request, str(error))
+        saved = "文字已保存。" if "commentary" in request.POST else ""
+        messages.error(request, f"{error}{saved}")
     else:
         messages.success(request, f"已印发第{bulletin.number}期。")
     return redirect("ledgers:bulletin_detail", bulletin.pk)

@@ -20,6 +20,7 @@ from orgs.models import Department, Region, User
 
 from .models import Bulletin, LedgerItem, MonthlyReport
 from .monthly_reports import due_date, is_late
+from .querysets import closed_on_time_q, open_q, overdue_q
 from .workflow import WorkflowError
 
 TOP_N = 10
@@ -100,19 +101,21 @@ class Gathered:
     now: datetime | None = None
 
 
-def _item_counts(period: Period) -> dict:
+def _item_counts(period: Period, today: date) -> dict:
+    """The ledger's own definitions (querysets.py), read at the period's end — or now, while it runs:
+    a draft of this week counts what the ledger list counts today, never items due later in the week."""
     start, stop = period.bounds()
+    ended = period.end < today
+    moment = stop if ended else None
     in_period = Q(created_at__gte=start, created_at__lt=stop)
     closed = Q(closed_at__gte=start, closed_at__lt=stop)
-    on_time = closed & (Q(deadline__isnull=True) | Q(closed_at__date__lte=F("deadline")))
-    open_at_end = Q(created_at__lt=stop) & (Q(closed_at__isnull=True) | Q(closed_at__gte=stop))
     return {
         "found": Count("id", filter=in_period),
         "closed": Count("id", filter=closed),
-        "closed_on_time": Count("id", filter=on_time),
-        # SPEC: overdue is what an open item is after its deadline; an item due on the last day is not.
-        "overdue": Count("id", filter=open_at_end & Q(deadline__lt=period.end)),
-        "escalated": Count("id", filter=open_at_end & ~Q(escalation_level="")),
+        "closed_on_time": Count("id", filter=closed & closed_on_time_q()),
+        # As the ledger said on the period's last day (or says today): due that day is not yet overdue.
+        "overdue": Count("id", filter=overdue_q(period.end if ended else today, moment)),
+        "escalated": Count("id", filter=open_q(moment) & ~Q(escalation_level="")),
         "total": Count("id", filter=Q(created_at__lt=stop)),
         "closed_total": Count("id", filter=Q(closed_at__lt=stop)),
     }
@@ -159,7 +162,7 @@ def gather(campaign: Campaign, period: Period) -> Gathered:
     items = (
         LedgerItem.objects.filter(campaign=campaign).exclude(status=LedgerItem.Status.WITHDRAWN).order_by()
     )
-    counts = _item_counts(period)
+    counts = _item_counts(period, timezone.localdate())
     by_township = list(items.values("township_id").annotate(**counts))
     by_unit = list(items.exclude(responsible_unit=None).values("responsible_unit_id").annotate(**counts))
     towns = Region.objects.filter(path__startswith=campaign.jurisdiction.path, level=Region.Level.TOWNSHIP)
@@ -311,6 +314,18 @@ def edit(bulletin: Bulletin, user: User, issuer: str, commentary: str, next_step
     bulletin.save(update_fields=["issuer", "commentary", "next_steps"])
 
 
+def _check_publishable(bulletin: Bulletin) -> None:
+    """A bulletin is final: its period must be over (until then its figures still change), and
+    it never goes out with an empty 工作情况."""
+    period = parse_period(bulletin.kind, bulletin.period)
+    if period.end >= timezone.localdate():
+        raise WorkflowError(
+            f"本期到{period.end.month}月{period.end.day}日才结束，数据仍在变化，结束后才能印发为正式{bulletin.get_kind_display()}。"
+        )
+    if not bulletin.commentary.strip():
+        raise WorkflowError("请先填写“工作情况”，再印发。")
+
+
 @transaction.atomic
 def publish(bulletin: Bulletin, user: User) -> Bulletin:
     """印发: number the bulletin (第N期 within its campaign and kind) and freeze its figures."""
@@ -321,6 +336,7 @@ def publish(bulletin: Bulletin, user: User) -> Bulletin:
     locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if locked.is_published:
         raise WorkflowError("通报已印发。")
+    _check_publishable(locked)
     issued = Bulletin.objects.filter(
         campaign=locked.campaign, kind=locked.kind, status=Bulletin.Status.PUBLISHED
     )

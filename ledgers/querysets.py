@@ -9,14 +9,37 @@ Who sees which item (SPEC.md "People and what each does"):
 Evidence, events, plans, orders and responses follow the item they belong to.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from orgs.scoping import ScopeKind, scope_for
 
 OPEN_STATUSES = ("registered", "in_progress", "submitted")
+
+
+# One definition of 逾期, 已销号 and 按时 for every page, panel, bulletin and export that counts them
+# (issue 14: the weekly dispatch said 逾期未整改 213 while the ledger said 159 at the same moment).
+# SPEC.md: "逾期 overdue is not a state someone sets: it is what an open item is after its deadline".
+
+
+def open_q(moment: datetime | None = None) -> Q:
+    """Open now (by its status), or — for a `moment` past, such as the end of a bulletin's period —
+    logged before it and not closed by then."""
+    if moment is None:
+        return Q(status__in=OPEN_STATUSES)
+    return Q(created_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+
+
+def overdue_q(today: date, moment: datetime | None = None) -> Q:
+    """Open (now, or at `moment`) and its 完成时限 before `today`: an item due today is not yet overdue."""
+    return open_q(moment) & Q(deadline__lt=today)
+
+
+def closed_on_time_q() -> Q:
+    """销号 on or before its 完成时限 (Shanghai date); an item without a deadline is on time when closed."""
+    return Q(closed_at__isnull=False) & (Q(deadline__isnull=True) | Q(closed_at__date__lte=F("deadline")))
 
 
 def item_scope_q(user, prefix: str = "") -> Q | None:
@@ -56,14 +79,14 @@ class LedgerItemQuerySet(_ItemScoped):
     item_prefix = ""
 
     def open(self) -> "LedgerItemQuerySet":
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(open_q())
 
     def overdue(self, today: date) -> "LedgerItemQuerySet":
         """Open items whose 完成时限 is before today; an item due today is not yet overdue."""
-        return self.open().filter(deadline__lt=today)
+        return self.filter(overdue_q(today))
 
     def not_overdue(self, today: date) -> "LedgerItemQuerySet":
-        return self.exclude(status__in=OPEN_STATUSES, deadline__lt=today)
+        return self.exclude(overdue_q(today))
 
     def escalated(self) -> "LedgerItemQuerySet":
         return self.exclude(escalation_level="")

@@ -22,6 +22,7 @@ from . import workflow
 from .filters import LedgerItemFilter
 from .forms import BulkForm, EvidenceForm, ItemEditForm, MoveForm, QuickEntryForm
 from .models import Evidence, LedgerItem
+from .querysets import overdue_q
 from .workflow import Move, WorkflowError
 
 PAGE_SIZE = 50
@@ -88,12 +89,9 @@ def _all_but_tabs(filterset: LedgerItemFilter):
 
 
 def _count_statuses(filtered) -> tuple[dict[str, int], int]:
-    late = Count("id", filter=Q(deadline__lt=timezone.localdate()))
+    late = Count("id", filter=overdue_q(timezone.localdate()))
     rows = list(filtered.order_by().values("status").annotate(n=Count("id"), late=late))
-    return (
-        {row["status"]: row["n"] for row in rows},
-        sum(row["late"] for row in rows if row["status"] in LedgerItem.OPEN_STATUSES),
-    )
+    return {row["status"]: row["n"] for row in rows}, sum(row["late"] for row in rows)
 
 
 @login_required

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from campaigns.models import Campaign
 from orgs.models import Project, ProjectAssignment, Region
@@ -139,11 +139,12 @@ def _complaints(path: str, quarter: Quarter) -> tuple[dict, dict, dict]:
 def _ledger(campaign: Campaign, quarter: Quarter) -> dict[str, dict[int, tuple[int, int]]]:
     """Items due in the quarter and how many were closed on or before their deadline, by owner."""
     from ledgers.models import LedgerItem
+    from ledgers.querysets import closed_on_time_q
 
     due = LedgerItem.objects.filter(
         campaign=campaign, deadline__gte=quarter.start, deadline__lte=quarter.end
     ).exclude(status=LedgerItem.Status.WITHDRAWN)
-    on_time = Count("id", filter=Q(closed_at__isnull=False, closed_at__date__lte=F("deadline")))
+    on_time = Count("id", filter=closed_on_time_q())
     result = {}
     for key, column in (
         ("project", "project_id"),

@@ -1,6 +1,8 @@
 """The task force publishes the week's dispatch (issue 6, "Done when"): open this week's 周调度 from the
 navigation, read the charts, write the commentary, publish, and find it in the archive as 第1期."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from ledgers.models import Bulletin
@@ -9,9 +11,13 @@ from tests.ledgers.conftest import make_item
 
 
 def test_task_force_edits_and_publishes_the_weekly_dispatch(page, task_force, campaign, project_a, project_b):
-    make_item(project_a, campaign, problem="消防通道被占用", deadline=timezone.localdate())
-    make_item(project_b, campaign, problem="路灯损坏")
+    last_week = timezone.now() - timedelta(days=7)
+    make_item(
+        project_a, campaign, problem="消防通道被占用", deadline=timezone.localdate(), created_at=last_week
+    )
+    make_item(project_b, campaign, problem="路灯损坏", created_at=last_week)
     login(page, task_force)
+    page.on("dialog", lambda dialog: dialog.accept())  # 印发 asks before freezing the figures
 
     page.get_by_role("button", name="台账").click()
     page.get_by_role("link", name="通报", exact=True).click()

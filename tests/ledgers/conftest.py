@@ -51,3 +51,12 @@ def item_y(project_y, campaign, other_category) -> LedgerItem:
 def zz(county):
     """Seed 001's campaign (four action ledgers) running in the test county."""
     return load_preset("zaozhuang-2020", jurisdiction=county.pk, new_slug="zz").campaign
+
+
+def written_draft(campaign, period, user):
+    """A bulletin draft with its 工作情况 written, as publishing asks."""
+    from ledgers import bulletins
+
+    draft = bulletins.draft_for(campaign, period, user)
+    bulletins.edit(draft, user, draft.issuer, "本期各镇街整治工作有序推进。", "")
+    return draft

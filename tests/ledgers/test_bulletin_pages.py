@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from ledgers import bulletins
 from ledgers.models import Bulletin
+from tests.ledgers.conftest import written_draft
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def draft(campaign, task_force) -> Bulletin:
 
 @pytest.fixture
 def published(campaign, task_force) -> Bulletin:
-    draft = bulletins.draft_for(campaign, bulletins.parse_period("monthly", "2026-10"), task_force)
+    draft = written_draft(campaign, bulletins.parse_period("monthly", "2026-10"), task_force)
     return bulletins.publish(draft, task_force)
 
 
@@ -93,7 +94,7 @@ def test_archive_query_count_does_not_grow_with_bulletins(
 ):
     for month in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05"):
         bulletins.publish(
-            bulletins.draft_for(campaign, bulletins.parse_period("monthly", month), task_force), task_force
+            written_draft(campaign, bulletins.parse_period("monthly", month), task_force), task_force
         )
     client = client_for(task_force)
     with django_assert_max_num_queries(12):
@@ -107,8 +108,8 @@ def test_department_reads_published_bulletins_in_the_archive(client_for, departm
 
 
 def test_numbers_count_per_kind(campaign, task_force, published):
-    weekly = bulletins.draft_for(campaign, bulletins.parse_period("weekly", "2026-W40"), task_force)
-    monthly = bulletins.draft_for(campaign, bulletins.parse_period("monthly", "2026-09"), task_force)
+    weekly = written_draft(campaign, bulletins.parse_period("weekly", "2026-W40"), task_force)
+    monthly = written_draft(campaign, bulletins.parse_period("monthly", "2026-09"), task_force)
     assert bulletins.publish(weekly, task_force).number == 1
     assert bulletins.publish(monthly, task_force).number == 2
 

@@ -5,7 +5,7 @@ import pytest
 from ledgers import bulletins
 from ledgers.models import Bulletin, LedgerItem
 from ledgers.workflow import WorkflowError
-from tests.ledgers.conftest import make_item
+from tests.ledgers.conftest import make_item, written_draft
 from tests.ledgers.reporting_fixtures import WEEK, build_complaints, build_week, confirmed_action, sh
 
 FIELDS = ("found", "closed", "closed_on_time", "overdue", "escalated", "total", "closed_total")
@@ -113,7 +113,7 @@ def test_gathering_takes_a_fixed_number_of_queries(week, campaign, django_assert
 
 def test_published_bulletin_keeps_its_figures_after_later_changes(week, campaign, project_a, task_force):
     period = bulletins.parse_period("weekly", WEEK)
-    draft = bulletins.draft_for(campaign, period, task_force)
+    draft = written_draft(campaign, period, task_force)
     published = bulletins.publish(draft, task_force)
     frozen = published.snapshot
     assert published.number == 1
@@ -133,7 +133,7 @@ def test_draft_recomputes_live(week, campaign, project_a, task_force):
 
 
 def test_published_bulletin_refuses_edits_and_second_publication(campaign, task_force):
-    draft = bulletins.draft_for(campaign, bulletins.parse_period("monthly", "2026-11"), task_force)
+    draft = written_draft(campaign, bulletins.parse_period("monthly", "2026-11"), task_force)
     bulletins.publish(draft, task_force)
     draft.refresh_from_db()
     with pytest.raises(WorkflowError):
