@@ -148,7 +148,7 @@ def check_header(fileobj: IO[bytes], name: str) -> Header:
     if suffix not in SUFFIXES:
         raise FileFormatError("只支持 .xlsx、.xls、.et（WPS）和 .csv 文件")
     try:
-        rows = _csv_head_rows(fileobj) if suffix == ".csv" else sheet_head_rows(fileobj)
+        rows = _csv_head_rows(fileobj) if suffix == ".csv" else sheet_head_rows(fileobj) or []
     except UnsafeFile as exc:
         raise FileFormatError(str(exc)) from exc
     finally:

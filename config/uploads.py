@@ -48,6 +48,9 @@ class UnsafeFile(ValidationError, ValueError):  # noqa: N818  (reads as "raise U
 # --- Spreadsheets (.xlsx = a zip of XML) ----------------------------------------------------------
 
 
+ARCHIVE_REFUSAL = "Excel 文件已损坏或格式不受支持，请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+
+
 @dataclass(frozen=True)
 class ArchiveLimits:
     max_entries: int = 1_000
@@ -81,7 +84,7 @@ def check_spreadsheet_archive(fileobj: IO[bytes], **limits: Any) -> None:
                 )
             _check_inflated(archive, entries, bounds)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-        raise UnsafeFile("Excel 文件已损坏或格式不受支持，请在 Excel/WPS 中另存为 .xlsx 后再导入。") from exc
+        raise UnsafeFile(ARCHIVE_REFUSAL) from exc
     finally:
         fileobj.seek(0)
 
@@ -446,8 +449,9 @@ class _CappedStream:
         return data
 
 
-def sheet_head_rows(fileobj: IO[bytes], limit: int = HEAD_ROWS) -> list[list]:
-    """The first `limit` rows of the first worksheet (.xlsx streamed; .xls/.et via calamine).
+def sheet_head_rows(fileobj: IO[bytes], limit: int = HEAD_ROWS, sheet: int = 0) -> list[list] | None:
+    """The first `limit` rows of a worksheet, the first by default (.xlsx streamed; .xls/.et via
+    calamine); None when the workbook has no sheet at that position.
 
     Only declared zip sizes are checked here and only the head of one sheet is inflated, so a
     huge or hostile workbook costs the request well under a second; the worker's whole read goes
@@ -457,20 +461,22 @@ def sheet_head_rows(fileobj: IO[bytes], limit: int = HEAD_ROWS) -> list[list]:
     fileobj.seek(0)
     try:
         if magic == OLE_MAGIC:
-            return _legacy_head_rows(fileobj, limit)
+            return _legacy_head_rows(fileobj, limit, sheet)
         if magic != b"PK\x03\x04":
             raise UnsafeFile(WORKBOOK_REFUSAL)
         with zipfile.ZipFile(fileobj) as archive:
             _check_declared(archive.infolist(), ArchiveLimits())
-            sheet, strings = _first_sheet_parts(archive)
-            rows = _stream_rows(archive, sheet, limit)
+            part, strings = _sheet_parts(archive, sheet)
+            if part is None:
+                return None
+            rows = _stream_rows(archive, part, limit)
             needed = {int(v) for row in rows for v in row if isinstance(v, _SharedRef)}
             table = _shared_strings(archive, strings, max(needed, default=-1))
             return [[table.get(int(v), "") if isinstance(v, _SharedRef) else v for v in row] for row in rows]
     except UnsafeFile:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, KeyError) as exc:
-        raise UnsafeFile(SPREADSHEET_REFUSAL) from exc
+        raise UnsafeFile(ARCHIVE_REFUSAL) from exc
     except _xml_errors() as exc:
         raise UnsafeFile(SPREADSHEET_REFUSAL) from exc
     finally:
@@ -485,12 +491,15 @@ def _xml_errors() -> tuple[type[BaseException], ...]:
     return (ParseError, DefusedXmlException, ValueError)
 
 
-def _legacy_head_rows(fileobj: IO[bytes], limit: int) -> list[list]:
+def _legacy_head_rows(fileobj: IO[bytes], limit: int, index: int) -> list[list] | None:
     """.xls/.et hold at most 65,536 rows in a compound file calamine must read whole; the upload cap bounds it."""
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_filelike(fileobj).get_sheet_by_index(0)
+        workbook = CalamineWorkbook.from_filelike(fileobj)
+        if index >= len(workbook.sheet_names):
+            return None
+        sheet = workbook.get_sheet_by_index(index)
         return [list(row) for _, row in zip(range(limit), sheet.iter_rows(), strict=False)]
     except Exception as exc:  # calamine's own error types; their names must not reach the user
         raise UnsafeFile(
@@ -502,15 +511,18 @@ class _SharedRef(int):
     """A cell that points into sharedStrings.xml, resolved once the head rows are known."""
 
 
-def _first_sheet_parts(archive: zipfile.ZipFile) -> tuple[str, str | None]:
-    """(first worksheet's path, shared strings' path) from the workbook and its relationships."""
+def _sheet_parts(archive: zipfile.ZipFile, index: int) -> tuple[str | None, str | None]:
+    """(the worksheet's path, shared strings' path) from the workbook and its relationships."""
     from defusedxml.ElementTree import fromstring
 
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise UnsafeFile(WORKBOOK_REFUSAL)
     workbook = fromstring(archive.read("xl/workbook.xml"))
-    first = workbook.find(f"{_SHEET_NS}sheets/{_SHEET_NS}sheet")
+    sheets = workbook.findall(f"{_SHEET_NS}sheets/{_SHEET_NS}sheet")
+    if index >= max(len(sheets), 1):
+        return None, None
+    first = sheets[index] if sheets else None
     rels = (
         fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         if "xl/_rels/workbook.xml.rels" in names

@@ -9,6 +9,7 @@ row means is decided in roster.py.
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from itertools import islice
 from typing import BinaryIO
 
 from openpyxl import load_workbook
@@ -16,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from config.uploads import UnsafeFile, check_spreadsheet_archive
+from config.uploads import UnsafeFile, check_spreadsheet_archive, sheet_head_rows
 
 CORRUPT = "Excel 文件已损坏或格式不正确，无法读取。"
 
@@ -126,12 +127,16 @@ def fill_merged_places(rows: list[RosterRow]) -> list[RosterRow]:
     A read-only workbook gives the value only on the first row of a merge, so a row that
     names a project but leaves 街道 blank takes the 街道 (and, when also blank, the 社区)
     of the row above. A first data row without a 街道 is still refused.
+
+    A 社区 merged over rows whose 街道 is written on each row is filled down the same way: a
+    blank 社区 under a row of the same 街道 takes that row's 社区 (two communities were dropped).
     """
     above: RosterRow | None = None
     for row in rows:
-        if row.get("name") and not row.get("township") and above and above.get("township"):
-            row.values["township"] = above.get("township")
-            if not row.get("community"):
+        if row.get("name") and above and above.get("township"):
+            if not row.get("township"):
+                row.values["township"] = above.get("township")
+            if not row.get("community") and row.get("township") == above.get("township"):
                 row.values["community"] = above.get("community")
         above = row
     return rows
@@ -148,28 +153,57 @@ class RosterSheet:
         return f"{LABELS[field]}（{letter}列）" if letter else LABELS[field]
 
 
+MAX_SHEETS_SEARCHED = 10
+
+
+def check_roster_header(file: BinaryIO) -> None:
+    """The web request's check: some sheet's first rows hold the header. Only those rows are read
+    (issue 18: a roster holding a 290 MB sheet took 77 s and +553 MB in the request)."""
+    first: RosterFileError | None = None
+    for position in range(MAX_SHEETS_SEARCHED):
+        try:
+            rows = sheet_head_rows(file, HEADER_SEARCH_ROWS, sheet=position)
+        except UnsafeFile as exc:
+            raise RosterFileError(str(exc)) from exc
+        if rows is None:
+            break
+        try:
+            _find_header([tuple(r) for r in rows])
+            return
+        except RosterFileError as exc:
+            first = first or exc
+    raise first or RosterFileError("Excel 文件中没有工作表。")
+
+
 def read_roster(file: BinaryIO) -> RosterSheet:
-    """The data rows of the first sheet that has a roster header; blank rows are dropped."""
+    """The data rows of the first sheet that has a roster header; blank rows are dropped.
+
+    Each sheet's first rows are searched for the header before the rest is read, so a sheet
+    that is not the roster is never read whole."""
     workbook = _open(file)
     try:
         sheets = workbook.worksheets
         for position, sheet in enumerate(sheets):
             try:
-                rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+                rows = iter(sheet.iter_rows(values_only=True))
+                head = [tuple(r) for r in islice(rows, HEADER_SEARCH_ROWS)]
+                try:
+                    header_index, mapping = _find_header(head)
+                except RosterFileError:
+                    if position == len(sheets) - 1:
+                        raise
+                    continue
+                body = [*head[header_index + 1 :], *(tuple(r) for r in rows)]
+            except RosterFileError:
+                raise
             except Exception as exc:  # a damaged sheet inside a valid zip: lxml, zipfile, ValueError …
                 raise RosterFileError(CORRUPT) from exc
-            try:
-                header_index, mapping = _find_header(rows)
-            except RosterFileError:
-                if position == len(sheets) - 1:
-                    raise
-                continue
             data = [
                 RosterRow(
                     header_index + 2 + offset,
                     {f: clean_cell(row[i]) for i, f in mapping.items() if i < len(row)},
                 )
-                for offset, row in enumerate(rows[header_index + 1 :])
+                for offset, row in enumerate(body)
             ]
             letters = {f: get_column_letter(i + 1) for i, f in mapping.items()}
             return RosterSheet(fill_merged_places([r for r in data if not r.is_blank]), letters)

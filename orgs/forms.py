@@ -1,11 +1,12 @@
 """Forms of orgs/: the roster upload."""
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .excel import RosterFileError, read_roster
+from config.uploads import upload_too_large
+
+from .excel import RosterFileError, check_roster_header
 from .models import Region
 
 
@@ -13,6 +14,9 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("台账文件（.xlsx）"))
     county = forms.ModelChoiceField(label=_("导入到区县"), queryset=Region.objects.none(), empty_label=None)
     direct = forms.BooleanField(label=_("跳过预览，直接导入"), required=False)
+    create_regions = forms.BooleanField(
+        label=_("允许新建街道/乡镇（文件中的街道不在区划中时）"), required=False
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -24,17 +28,16 @@ class RosterUploadForm(forms.Form):
         self.fields["county"].widget.attrs["class"] = "form-select"
         self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx"})
         self.fields["direct"].widget.attrs["class"] = "form-check-input"
+        self.fields["create_regions"].widget.attrs["class"] = "form-check-input"
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(_("请上传 Excel（.xlsx）文件；旧版 .xls 请先另存为 .xlsx。"))
-        if upload.size > settings.MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("文件太大（上限 %(mb)d MB）。") % {"mb": settings.MAX_IMPORT_BYTES // 2**20}
-            )
+        if problem := upload_too_large(upload.size):
+            raise forms.ValidationError(problem)
         try:
-            read_roster(upload)
+            check_roster_header(upload)  # the first rows only; the worker reads the whole file
         except RosterFileError as exc:
             raise forms.ValidationError(str(exc)) from exc
         upload.seek(0)

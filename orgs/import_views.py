@@ -29,7 +29,10 @@ def import_projects(request: HttpRequest) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        job = roster_jobs.start_import(request.user, data["file"], data["county"], dry_run=not data["direct"])
+        job = roster_jobs.start_import(
+            request.user, data["file"], data["county"], dry_run=not data["direct"],
+            create_regions=data["create_regions"],
+        )  # fmt: skip
         return redirect("orgs:import_job", pk=job.pk)
     recent = Job.objects.visible_to(request.user).filter(kind=roster_jobs.KIND)[:10]
     context = {"form": form, "recent": recent, "columns": list(LABELS.values())}
@@ -54,7 +57,9 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not (preview.params.get("dry_run") and preview.status == Job.Status.DONE):
         raise PermissionDenied("只能确认已完成的预览")
     if not preview.params.get("path"):
-        messages.error(request, "这份预览已过期（上传超过7天），请重新上传文件。")
+        messages.error(request, "这份预览已过期（上传超过一天未确认），请重新上传文件。")
         return redirect("orgs:import_projects")
-    job = roster_jobs.confirm_import(request.user, preview)
+    job = roster_jobs.confirm_import(
+        request.user, preview, create_regions=bool(request.POST.get("create_regions"))
+    )
     return redirect("orgs:import_job", pk=job.pk)

@@ -50,6 +50,14 @@ class RowResult:
     messages: list[str] = field(default_factory=list)
 
 
+# What happens to a 街道 the region tree lacks: refused, shown as new in a preview, or created.
+NEW_REFUSED, NEW_PREVIEWED, NEW_CREATED = "refused", "previewed", "created"
+NEW_TOWNSHIP_NOTES = {
+    NEW_PREVIEWED: "“{name}”不在区划中，将新建街道/乡镇：确认导入时须勾选“允许新建街道/乡镇”"
+    "（命令行加 --create-regions），否则本行拒绝",
+    NEW_CREATED: "新建街道/乡镇“{name}”",
+}
+
 CHUNK_ROWS = 200  # rows per commit: one commit per row made a city-sized file crawl on SQLite
 
 STATUS_LABELS = {"created": "新增", "updated": "更新", "unchanged": "未变", "refused": "拒绝"}
@@ -58,6 +66,7 @@ STATUS_LABELS = {"created": "新增", "updated": "更新", "unchanged": "未变"
 @dataclass
 class RosterReport:
     rows: list[RowResult] = field(default_factory=list)
+    new_regions: list[str] = field(default_factory=list)  # 街道 names the region tree does not have
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -75,7 +84,22 @@ class RosterReport:
         return f"新增 {c['created']} 个，更新 {c['updated']} 个，未变 {c['unchanged']} 个，拒绝 {c['refused']} 行"
 
     def as_dict(self) -> dict:
-        return {"counts": self.counts, "rows": [asdict(r) for r in self.rows]}
+        return {
+            "counts": self.counts,
+            "rows": [asdict(r) for r in self.rows],
+            "new_regions": self.new_regions,
+        }
+
+    def lines(self) -> list[str]:
+        """Every row that has something to say, as the preview page shows it (the command prints these)."""
+        lines = []
+        for r in self.rows:
+            if r.messages:
+                head = " ".join(
+                    part for part in (f"第{r.row}行", STATUS_LABELS[r.status], r.township, r.project) if part
+                )
+                lines.append(f"{head}：{'；'.join(r.messages)}")
+        return lines
 
 
 @dataclass
@@ -152,10 +176,12 @@ def bracket_variants(name: str) -> set[str]:
 class _Lookups:
     """Everything the rows may refer to, loaded in a handful of queries and kept current as rows create things."""
 
-    def __init__(self, county: Region, rows: list[_Row]) -> None:
+    def __init__(self, county: Region, rows: list[_Row], new_townships: str = NEW_REFUSED) -> None:
         self.county = county
+        self.new_townships = new_townships
         below = Region.objects.filter(path__startswith=county.path).exclude(pk=county.pk)
         self.townships = {r.name: r for r in below.filter(level=Region.Level.TOWNSHIP, parent=county)}
+        self.known = frozenset(self.townships)
         self.communities = {
             (r.parent_id, r.name): r
             for r in below.filter(level=Region.Level.COMMUNITY, parent__parent=county)
@@ -192,12 +218,19 @@ class _Lookups:
             else:
                 cache.pop(key, None)
 
-    def township(self, name: str) -> tuple[Region, bool]:
+    def township(self, name: str, where: str) -> tuple[Region, bool]:
         found = self.townships.get(name) or next(
             (t for n, t in self.townships.items() if re.sub(r"(街道|镇|乡)$", "", n) == name), None
         )
         if found:
             return found, False
+        if self.new_townships == NEW_REFUSED:
+            known = "、".join(sorted(self.townships)[:12]) or "无"
+            raise RowRefused(
+                "township",
+                f"{where}：“{name}”不在{self.county.name}的区划中（现有：{known}），本行未导入。"
+                "如确为新设街道/乡镇，请在预览页勾选“允许新建街道/乡镇”（命令行加 --create-regions）后导入",
+            )
         created = Region.objects.create(name=name, level=Region.Level.TOWNSHIP, parent=self.county)
         self.remember(self.townships, name, created)
         return created, True
@@ -215,8 +248,13 @@ class _Lookups:
         if not row.company:
             return None
         if row.credit_code and (known := self.companies_by_code.get(row.credit_code)):
-            if known.name != row.company:
-                notes.append(f"企业名称与信用代码登记的“{known.name}”不同，已按信用代码匹配")
+            if row.company not in bracket_variants(known.name):
+                # Issue 17: a code belonging to another company is a conflict for a person, not a match.
+                raise RowRefused(
+                    "credit_code",
+                    f"{where}：信用代码{row.credit_code}登记的企业是“{known.name}”，与本行的“{row.company}”不一致，"
+                    "本行未导入；请核对企业名称或信用代码（企业更名请先在企业信息中修改）",
+                )
             return known
         company = self.companies_by_name.get(row.company)
         if company and row.credit_code and company.credit_code and company.credit_code != row.credit_code:
@@ -286,9 +324,9 @@ def _apply(row: _Row, lookups: _Lookups, sheet: RosterSheet, result: RowResult) 
     notes = result.messages
     # The company first: it is the only step that can still refuse the row, before anything is created.
     company = lookups.company(row, notes, sheet.where("credit_code"))
-    township, created = lookups.township(row.township)
+    township, created = lookups.township(row.township, sheet.where("township"))
     if created:
-        notes.append(f"新建街道/乡镇“{township.name}”")
+        notes.append(NEW_TOWNSHIP_NOTES[lookups.new_townships].format(name=township.name))
     result.township = township.name
     community, created = lookups.community(township, row.community)
     if created:
@@ -326,6 +364,7 @@ def import_roster(
     dry_run: bool = False,
     check_visible_to=None,
     progress: Callable[[int], None] | None = None,
+    create_regions: bool = False,
 ) -> RosterReport:
     """Import every row; rows are committed in chunks so progress is visible while it runs, and each
     row has its own savepoint so a bad row costs only itself.
@@ -333,6 +372,9 @@ def import_roster(
     With `dry_run` the same work runs inside one transaction that is rolled back: a
     preview that says exactly what a real run would do. `check_visible_to` (a user)
     refuses any row whose project would fall outside that user's scope.
+
+    A 街道 the region tree lacks is created only with `create_regions` ("新城关街道" once became a
+    township of its own); a preview shows it as new, saying what confirming needs.
     """
     report = RosterReport()
     parsed: list[tuple[RosterRow, _Row | RowRefused]] = []
@@ -342,7 +384,8 @@ def import_roster(
         except RowRefused as refused:
             parsed.append((raw, refused))
     with transaction.atomic() if dry_run else nullcontext():
-        lookups = _Lookups(county, [p for _raw, p in parsed if isinstance(p, _Row)])
+        mode = NEW_CREATED if create_regions else NEW_PREVIEWED if dry_run else NEW_REFUSED
+        lookups = _Lookups(county, [p for _raw, p in parsed if isinstance(p, _Row)], mode)
         seen: dict[tuple[str, str], int] = {}
         for start in range(0, len(parsed), CHUNK_ROWS):
             with transaction.atomic():
@@ -352,6 +395,9 @@ def import_roster(
                 progress(min(start + CHUNK_ROWS, len(parsed)))
         if dry_run:
             transaction.set_rollback(True)
+    report.new_regions = sorted(
+        {r.township for r in report.rows if r.status != "refused"} - set(lookups.known)
+    )
     return report
 
 

@@ -17,7 +17,7 @@ from .models import Job, Region, User
 from .roster import import_roster
 
 KIND = "import_projects"
-KEEP_UPLOADS = timedelta(days=7)  # a preview nobody confirmed within a week is abandoned
+KEEP_UPLOADS = timedelta(days=1)  # issue 18: a preview nobody confirmed within a day is abandoned
 MAX_ROWS_IN_RESULT = 2000  # the page shows every refused row and the first rows of the rest
 
 
@@ -25,15 +25,19 @@ def can_import(user: User) -> bool:
     return user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.TASK_FORCE)
 
 
-def start_import(user: User, upload: UploadedFile, county: Region, dry_run: bool) -> Job:
+def start_import(
+    user: User, upload: UploadedFile, county: Region, dry_run: bool, create_regions: bool = False
+) -> Job:
     """Keep the file, record the job and queue it; the caller redirects to the job page."""
     path = default_storage.save(f"imports/{secrets.token_hex(8)}.xlsx", upload)
-    params = {"path": path, "filename": upload.name, "county_id": county.pk, "dry_run": dry_run}
+    params = {"path": path, "filename": upload.name, "county_id": county.pk, "dry_run": dry_run,
+              "create_regions": create_regions}  # fmt: skip
     return _queue(user, params)
 
 
-def confirm_import(user: User, preview: Job) -> Job:
-    params = {**preview.params, "dry_run": False, "preview_id": preview.pk}
+def confirm_import(user: User, preview: Job, create_regions: bool = False) -> Job:
+    """The preview's file imported for real; new 街道 are created only when the person said so."""
+    params = {**preview.params, "dry_run": False, "preview_id": preview.pk, "create_regions": create_regions}
     return _queue(user, params)
 
 
@@ -55,6 +59,10 @@ def run(job: Job) -> None:
         with default_storage.open(job.params["path"], "rb") as handle:
             sheet = read_roster(handle)
     except (RosterFileError, FileNotFoundError) as exc:
+        # Issue 18: a refused upload does not stay on disk.
+        default_storage.delete(job.params["path"])
+        job.params = {**job.params, "path": ""}
+        job.save(update_fields=["params"])
         jobs.fail(job, str(exc) if isinstance(exc, RosterFileError) else "上传的文件已不存在，请重新上传。")
         return
     jobs.start(job, total=len(sheet.rows), message="正在导入…")
@@ -64,6 +72,7 @@ def run(job: Job) -> None:
         dry_run=job.params["dry_run"],
         check_visible_to=job.created_by,
         progress=lambda n: jobs.advance(job, n),
+        create_regions=job.params.get("create_regions", False),
     )
     result = report.as_dict()
     refused = [r for r in result["rows"] if r["status"] == "refused"]
@@ -71,6 +80,7 @@ def run(job: Job) -> None:
     result["rows"] = refused + others[: max(0, MAX_ROWS_IN_RESULT - len(refused))]
     prefix = "预览：" if job.params["dry_run"] else "已导入："
     jobs.finish(job, result=result, row_errors=report.errors, message=prefix + report.summary())
+    # The preview's file waits for the confirm; an import's file has done its work.
     if not job.params["dry_run"]:
         default_storage.delete(job.params["path"])
 

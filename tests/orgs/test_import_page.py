@@ -25,7 +25,8 @@ def test_task_force_previews_then_confirms_an_import(
     assert "确认导入" in page.text and "项目名称（D列）：项目名称为空" in page.text
     assert not Project.objects.filter(name="锦绣苑二期").exists()
 
-    response = client.post(reverse("orgs:import_confirm", args=[preview.pk]))
+    assert preview.result["new_regions"] == ["西关镇"] and "允许新建街道/乡镇：西关镇" in page.text
+    response = client.post(reverse("orgs:import_confirm", args=[preview.pk]), {"create_regions": "1"})
     final = Job.objects.exclude(pk=preview.pk).get()
     assert final.status == Job.Status.DONE and final.result["counts"]["created"] == 2
     assert Project.objects.filter(name="锦绣苑二期").exists()
@@ -38,7 +39,7 @@ def test_direct_import_skips_the_preview(admin_user, county, client_for, setting
     rows = [[1, "城关街道", "北关社区", "书香苑", None, None, 120, None, None, None, None, None, None]]
     client_for(admin_user).post(
         reverse("orgs:import_projects"),
-        {"file": upload(workbook_bytes(rows)), "county": county.pk, "direct": "on"},
+        {"file": upload(workbook_bytes(rows)), "county": county.pk, "direct": "on", "create_regions": "on"},
     )
     assert Job.objects.get().params["dry_run"] is False
     assert Project.objects.filter(name="书香苑", township__parent=county).exists()

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def run(county, content: bytes, **kwargs):
-    return import_roster(read_roster(BytesIO(content)), county, **kwargs)
+    """Import with new townships allowed (the county fixture has none); refusing them is tested below."""
+    return import_roster(read_roster(BytesIO(content)), county, **{"create_regions": True, **kwargs})
 
 
 def by_row(report) -> dict:
@@ -139,9 +140,12 @@ def test_command_prints_counts_and_row_errors(county, project_a, project_b, tmp_
     path = tmp_path / "roster.xlsx"
     path.write_bytes(workbook_bytes(messy_rows()))
     out, err = StringIO(), StringIO()
-    call_command("import_projects", str(path), stdout=out, stderr=err)
+    call_command("import_projects", str(path), "--create-regions", stdout=out, stderr=err)
     assert "新增 2 个，更新 1 个，未变 0 个，拒绝 4 行" in out.getvalue()
-    assert "第6行 项目名称（D列）：项目名称为空" in err.getvalue()
+    assert "第6行 拒绝 城关街道：项目名称（D列）：项目名称为空" in err.getvalue()
+    assert (
+        "第4行 更新 城关街道 阳光花园：地址：（空） → 人民路1号" in out.getvalue()
+    )  # notes too, as on the page
 
 
 def test_command_needs_an_existing_county(county, tmp_path):

@@ -137,3 +137,35 @@ def _csv(path: Path, header: list[str], rows: list[list], encoding: str = "utf-8
     writer.writerows(rows)
     path.write_bytes(out.getvalue().encode(encoding))
     return path
+
+
+# --- rosters (基础信息台账) ------------------------------------------------------------------------
+ROSTER_HEADER = ["序号", "街道", "社区", "项目名称", "户数", "物业服务企业", "统一社会信用代码"]
+
+
+def roster_repeated_township_merged_community(folder: Path) -> Path:
+    """街道 written on every row, 社区 merged over its projects: read-only openpyxl sees 社区 once."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["临河县物业服务管理基础信息台账"])
+    ws.append(ROSTER_HEADER)
+    ws.append([1, "城关街道", "北关社区", "书香苑", 100])
+    ws.append([2, "城关街道", None, "翠湖花园", 200])
+    ws.append([3, "城关街道", "南关社区", "星河湾", 300])
+    ws.append([4, "城关街道", None, "锦绣苑", 400])
+    ws.merge_cells("C3:C4")
+    ws.merge_cells("C5:C6")
+    path = folder / "merged-community.xlsx"
+    wb.save(path)
+    return path
+
+
+def roster_rows(folder: Path, rows: list[list], name: str = "roster.xlsx") -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(ROSTER_HEADER)
+    for cells in rows:
+        ws.append(cells)
+    path = folder / name
+    wb.save(path)
+    return path

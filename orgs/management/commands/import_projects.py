@@ -16,8 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--county", help="导入到哪个区县（名称）；只有一个区县时可省略")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+        parser.add_argument(
+            "--create-regions", action="store_true", help="允许新建区划中没有的街道/乡镇（缺省时这些行拒绝）"
+        )
 
-    def handle(self, *args, file: Path, county: str | None, dry_run: bool, **options) -> None:
+    def handle(
+        self, *args, file: Path, county: str | None, dry_run: bool, create_regions: bool, **options
+    ) -> None:
         region = self._county(county)
         try:
             with file.open("rb") as handle:
@@ -26,9 +31,13 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{file}") from exc
         except RosterFileError as exc:
             raise CommandError(str(exc)) from exc
-        report = import_roster(sheet, region, dry_run=dry_run)
-        for line in report.errors:
-            self.stderr.write(line)
+        report = import_roster(sheet, region, dry_run=dry_run, create_regions=create_regions)
+        # Every note the web preview shows: refusals on stderr, the rest (new townships, changes) on stdout.
+        for result, line in zip([r for r in report.rows if r.messages], report.lines(), strict=True):
+            (self.stderr if result.status == "refused" else self.stdout).write(line)
+        if report.new_regions and not create_regions:
+            names = "、".join(report.new_regions)
+            self.stderr.write(f"区划中没有的街道/乡镇：{names}。确认要新建时请加 --create-regions 重新运行。")
         prefix = "（预览，未写入）" if dry_run else ""
         self.stdout.write(self.style.SUCCESS(f"{prefix}{region.name}：{report.summary()}"))
 
