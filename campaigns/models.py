@@ -344,5 +344,46 @@ class SelfCheck(models.Model):
         return sum(1 for a in self.answers if a.get("item_id"))
 
 
+class ParameterVersion(models.Model):
+    """The rule parameters of one kind of period in force from a stated period on.
+
+    SPEC.md: "Each computed month or quarter keeps the parameters it was computed with; a changed
+    parameter applies from a stated period on and never rewrites a decided one." A computed period
+    keeps the parameters stored in its run; a period computed for the first time takes the version
+    in force for it. The first change also records the values before it (applies_from "": every
+    earlier period), so a month left uncomputed before the change is computed as it would have been.
+    """
+
+    class Scope(models.TextChoices):
+        MONTHLY = "monthly", _("月度排名与镇街同比")
+        QUARTERLY = "quarterly", _("季度考核与红黑榜")
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="parameter_versions")
+    scope = models.CharField(_("适用计算"), max_length=16, choices=Scope.choices)
+    applies_from = models.CharField(_("起始期间"), max_length=7, blank=True, help_text="YYYY-MM 或 YYYY-Qn")
+    values = models.JSONField(_("参数"), default=dict)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("规则参数版本")
+        verbose_name_plural = _("规则参数版本")
+        ordering = ["campaign_id", "scope", "applies_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "scope", "applies_from"], name="parameter_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.scope} {self.applies_from or '起始'}"
+
+    def labelled(self) -> list[tuple[str, object]]:
+        """(参数名, value) for the page."""
+        return [(Campaign._meta.get_field(name).verbose_name, value) for name, value in self.values.items()]
+
+
 # 双随机一公开 (seed 001) lives in its own module; imported here so Django registers its models.
 from .inspection_models import InspectionDraw, InspectionVisit  # noqa: E402, F401

@@ -4,6 +4,7 @@ parameters, and loading a preset. Scope first: every campaign comes through visi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Region
 
-from . import progress, timeline
+from . import parameters, progress, timeline
 from .forms import CampaignParametersForm, PresetLoadForm
 from .models import Campaign, TaskForceMember, WorkGroup
 from .preset_loader import PresetError, available_presets, load_preset
@@ -88,12 +89,34 @@ def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for(request, slug)
     if not can_manage(request.user, campaign):
         raise PermissionDenied(_("只有本级专班可以修改整治行动的参数。"))
-    form = CampaignParametersForm(request.POST or None, instance=campaign)
+    starts = parameters.default_starts(campaign, timezone.localdate())
+    form = CampaignParametersForm(request.POST or None, instance=campaign, starts=starts)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("参数已保存。此后的计算按新参数进行，已作出的决定不变。"))
-        return redirect("campaigns:campaign_detail", slug=campaign.slug)
-    return render(request, "campaigns/campaign_settings.html", {"campaign": campaign, "form": form})
+        chosen = {
+            "monthly": form.cleaned_data["monthly_from"],
+            "quarterly": form.cleaned_data["quarterly_from"],
+        }
+        values = {
+            name: getattr(form.instance, name) for names in parameters.SCOPES.values() for name in names
+        }
+        try:
+            with transaction.atomic():
+                changed = parameters.change(campaign, values, chosen, request.user)
+                form.save()
+        except parameters.ParameterError as error:
+            form.add_error(f"{error.scope}_from", str(error))
+        else:
+            messages.success(request, _saved_message(changed))
+            return redirect("campaigns:campaign_detail", slug=campaign.slug)
+    context = {"campaign": campaign, "form": form, "versions": campaign.parameter_versions.all()}
+    return render(request, "campaigns/campaign_settings.html", context)
+
+
+def _saved_message(changed) -> str:
+    if not changed:
+        return _("已保存。")
+    starts = "；".join(f"{v.get_scope_display()}自 {v.applies_from} 起" for v in changed)
+    return _("参数已保存：%(s)s适用新参数。已计算的期间保持原参数，已作出的决定不变。") % {"s": starts}
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from campaigns import parameters
 from campaigns.action_rules import MONTHLY, rule_text
 from campaigns.actions import Proposal, Target, announce_proposals, propose_all, withdraw_stale
 from campaigns.models import Campaign
@@ -234,9 +235,20 @@ class MonthCounts:
         return total
 
 
+def month_campaign(campaign: Campaign, month: str) -> Campaign:
+    """The campaign with the parameters the month is computed with: those stored in its run when it
+    was computed before (a parameter changed since never rewrites it), else those in force for it."""
+    stored = (
+        MonthlyRun.objects.filter(campaign=campaign, month=month).values_list("params", flat=True).first()
+    )
+    values = {**parameters.in_force(campaign, parameters.Scope.MONTHLY, month), **(stored or {})}
+    return parameters.as_of(campaign, values)
+
+
 @transaction.atomic
 def _compute(campaign: Campaign, month: str, counts: MonthCounts) -> MonthlyRun:
     started = timezone.now()
+    campaign = month_campaign(campaign, month)
     township_counts = counts.townships(month)
     run, _ = MonthlyRun.objects.update_or_create(
         campaign=campaign, month=month, defaults=_run_fields(campaign, month, counts)

@@ -14,7 +14,7 @@ from config.uploads import content_disposition
 from orgs.models import OutboxMessage, Region
 from orgs.outbox import BROKER_DOWN, enqueue
 
-from . import excel, pages, rules, tasks, workflow
+from . import excel, pages, recompute, rules, tasks, workflow
 from .models import MonthlyRun
 
 
@@ -114,6 +114,9 @@ def compute(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("complaints:ranking")
+    computed = MonthlyRun.objects.filter(campaign=campaign, month=month).exists()
+    if computed and not request.POST.get("confirmed"):  # a computed month: see what would change first
+        return redirect(f"{reverse('complaints:recompute')}?campaign={campaign.slug}&month={month}")
     if enqueue(tasks.compute_month, campaign.pk, month).status == OutboxMessage.Status.SENT:
         messages.success(request, f"已提交 {month} 的计算，完成后本页显示结果")
     else:
@@ -148,3 +151,21 @@ def township_page(request: HttpRequest) -> HttpResponse:
         "actions": pages.township_actions(request.user, campaign, township),
     }
     return render(request, "complaints/township.html", context)
+
+
+@login_required
+def recompute_preview(request: HttpRequest) -> HttpResponse:
+    """What recomputing a computed month would change (rows in and out of the list, proposals added
+    or withdrawn), with the button that applies it."""
+    if not workflow.can_import(request.user):
+        raise PermissionDenied("只有专班可以重新计算月度排名")
+    campaign, month, run = _campaign_and_month(request)
+    if run is None:
+        raise Http404("该月尚未计算")
+    context = {
+        "campaign": campaign,
+        "month": month,
+        "run": run,
+        "changes": recompute.preview(campaign, month),
+    }
+    return render(request, "complaints/recompute.html", context)

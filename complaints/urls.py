@@ -16,5 +16,6 @@ urlpatterns = [
     path("ranking/print/", ranking_views.ranking_print, name="ranking_print"),
     path("ranking/export/", ranking_views.ranking_export, name="ranking_export"),
     path("ranking/compute/", ranking_views.compute, name="compute"),
+    path("ranking/recompute/", ranking_views.recompute_preview, name="recompute"),
     path("townships/", ranking_views.township_page, name="township"),
 ]

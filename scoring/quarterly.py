@@ -3,8 +3,9 @@
 SPEC.md "Consequences are records, not side effects": everything is written in one
 transaction; a rerun replaces the run's rows (no duplicates; on PostgreSQL only the scores
 that changed) and proposes through campaigns.actions.propose_all, which never touches an
-action already confirmed, waived or done. A published quarter is frozen: it cannot be recomputed, so a parameter
-changed afterwards cannot rewrite it.
+action already confirmed, waived or done. A published quarter is frozen: it cannot be recomputed; an
+unpublished one is recomputed with the parameters stored in its run, so a parameter changed afterwards
+rewrites neither (campaigns.parameters).
 """
 
 import json
@@ -15,6 +16,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from campaigns import parameters
 from campaigns.action_rules import QUARTERLY
 from campaigns.actions import announce_proposals, withdraw_stale
 from campaigns.models import Campaign
@@ -154,7 +156,12 @@ def compute_quarter(campaign: Campaign, quarter_text: str, user=None) -> ScoreRu
     if existing and Publication.objects.filter(run=existing).exists():
         raise ScoringError(f"{quarter.label}的考核结果已公示，不能重新计算")
     campaign = Campaign.objects.select_related("jurisdiction").get(pk=campaign.pk)
-    params = campaign_params(campaign)
+    # A quarter computed before keeps its parameters; a new one takes those in force for it.
+    in_force = parameters.in_force(campaign, parameters.Scope.QUARTERLY, str(quarter))
+    params = {
+        **campaign_params(parameters.as_of(campaign, in_force)),
+        **(existing.params if existing else {}),
+    }
     figures = gather(campaign, quarter)
     half_scores, half_black = _half_context(campaign, quarter)
     outcome = decide(figures, params, half_scores if quarter.ends_half else None, half_black)

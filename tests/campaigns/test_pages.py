@@ -101,9 +101,7 @@ def test_task_force_edits_parameters_and_a_township_may_not(yishui, task_force, 
     client = client_for(task_force)
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update(ranking_size=30, report_due_day=3, list_rule='{"mode": "size", "red": 5, "black": 5}')
-    data["score_weights"] = '{"satisfaction": 50, "inspection": 20, "complaints": 15, "timeliness": 15}'
-    data["credit_thresholds"] = '{"AAA": 90, "AA": 80, "A": 70, "B": 60}'
+    data.update(ranking_size=30, report_due_day=3, list_mode="size", list_red=5, list_black=5)
     data["is_active"] = "on"
     response = client.post(url, data)
 

@@ -318,7 +318,9 @@ def test_only_the_task_force_can_run_the_month(client_for, task_force, township_
         client_for(township_a).post(url, {"campaign": computed.slug, "month": "2024-07"}).status_code == 403
     )
     MonthlyRanking.objects.all().delete()
-    response = client_for(task_force).post(url, {"campaign": computed.slug, "month": "2024-07"})
+    # July is computed: applying a recomputation takes the confirmation given on its preview page
+    data = {"campaign": computed.slug, "month": "2024-07", "confirmed": "1"}
+    response = client_for(task_force).post(url, data)
     assert response.status_code == 302 and MonthlyRanking.objects.filter(month="2024-07").count() == 3
 
 

@@ -205,6 +205,7 @@ POLICY: dict[str, Policy] = {
     "complaints:ranking_print": P(query=MONTH, lists=("project",)),
     "complaints:ranking_export": P(query=MONTH, lists=("project",)),
     "complaints:compute": P(get=NOBODY, write=OFFICIALS),
+    "complaints:recompute": P(get=OFFICIALS, query=MONTH),  # a trial run: only who may apply it
     "complaints:township": P(),
     "complaint-list": P(lists=("complaint",), methods=API_LIST),
     "complaint-detail": P(kinds=own("complaint"), methods=API_DETAIL),
