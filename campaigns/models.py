@@ -7,6 +7,8 @@ into each result, so a parameter changed later never rewrites what was decided.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -181,7 +183,16 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("整治内容")
         verbose_name_plural = _("整治内容")
-        ordering = ["campaign_id", "order", "code"]
+        # The plan's order, 1, 1.1, 1.2, 2 … 10: each area at its own position with its items after it.
+        # Sorting by the sibling position alone gave 1, 1.1, 2.1, 3.1 …, by the code text 1, 10, 2.
+        ordering = [
+            "campaign_id",
+            Coalesce("parent__order", "order"),
+            Coalesce("parent__code", "code"),
+            F("parent_id").asc(nulls_first=True),
+            "order",
+            "code",
+        ]
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="category_unique_code")]
 
     def __str__(self) -> str:

@@ -9,11 +9,13 @@ one action register (campaigns.Action) and keep whatever the task force decided.
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from config.display import readable
 from orgs.models import Company, Job, Manager, Project, Region
 
 from .querysets import (
@@ -105,6 +107,19 @@ class ImportBatch(models.Model):
         return round(self.matched_count * 100 / accepted, 1) if accepted else None
 
 
+# complaints/matching.py, workflow.py and residents.py write these codes into Complaint.match_method.
+MATCH_METHOD_LABELS = {
+    "exact": _("名称完全一致"),
+    "stem": _("名称主干一致"),
+    "address": _("地址一致"),
+    "contains": _("名称包含"),
+    "fuzzy": _("名称相近"),
+    "other_township": _("其他镇街同名项目"),
+    "manual": _("人工确认"),
+    "qr": _("扫码报事"),
+}
+
+
 class Complaint(models.Model):
     """One 诉求 from one channel, matched (or waiting to be matched) to a project."""
 
@@ -180,6 +195,11 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.ticket}"
 
+    @property
+    def match_method_label(self) -> str:
+        """How the project was found, in words (the column keeps the matcher's short code)."""
+        return MATCH_METHOD_LABELS.get(self.match_method, self.match_method)
+
 
 class ComplaintChange(models.Model):
     """A status or satisfaction change seen in a later export (append-only)."""
@@ -199,6 +219,32 @@ class ComplaintChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.before} → {self.after}"
+
+    @property
+    def label(self) -> str:
+        """The field's name as the complaint form calls it (项目, 办理状态 …), never the column name."""
+        try:
+            return str(Complaint._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
+
+    @property
+    def before_text(self) -> str:
+        return self._text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self._text(self.after)
+
+    def _text(self, value: str) -> str:
+        """Choice codes as their labels; an import's project id as the project's name."""
+        if self.field == "project" and value.isdigit():
+            return Project.objects.filter(pk=int(value)).values_list("name", flat=True).first() or value
+        try:
+            choices = dict(Complaint._meta.get_field(self.field).flatchoices)
+        except FieldDoesNotExist:
+            choices = {}
+        return readable(choices.get(value, value))
 
 
 class MatchCandidate(models.Model):

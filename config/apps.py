@@ -8,6 +8,8 @@ place Django guarantees that; `config` has no models, so it costs nothing else.
 """
 
 from django.apps import AppConfig
+from django.db.models import fields
+from django.utils.translation import gettext_lazy as _
 
 
 class SecurityConfig(AppConfig):
@@ -17,3 +19,7 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         from . import security  # noqa: F401  (connects receivers, registers checks)
+
+        # Django 6.1's blank choice reads "- Select an option -" and has no Chinese translation; it
+        # invites this override "in your app's ready() method". Filter lists say 全部 (FILTERS_EMPTY_CHOICE_LABEL).
+        fields.BLANK_CHOICE_LABEL = _("请选择")

@@ -190,6 +190,8 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
+# An empty choice in a filter means "any": 全部, not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 # --- Static and media -----------------------------------------------------------
 STATIC_URL = "/static/"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.display import readable
 from orgs.models import Project
 
 from . import evidence as evidence_service
@@ -235,7 +236,10 @@ def timeline(item: LedgerItem) -> list[dict]:
             "label": labels.get(event.move, event.move),
             "from": statuses.get(event.from_status, ""),
             "to": statuses.get(event.to_status, ""),
-            "changes": [(_field_label(f), before, after) for f, (before, after) in event.changes.items()],
+            "changes": [
+                (_field_label(f), readable(before), readable(after))
+                for f, (before, after) in event.changes.items()
+            ],
         }
         for event in item.events.select_related("actor")
     ]

@@ -17,13 +17,14 @@ register = template.Library()
 
 BADGE_COLOURS = {"closed": "success", "submitted": "info", "withdrawn": "secondary"}
 NONE = "—"
+# On a phone the row is a card (static/css/app.css .ledger-table): the cell-* classes place its cells.
 ROW = (
     "<tr>{}"
-    '<td class="text-nowrap"><a href="{}">{}</a><div class="d-md-none">{}</div></td>'
+    '<td class="text-nowrap cell-ref"><a href="{}">{}</a><div class="d-md-none">{}</div></td>'
     '<td class="d-none d-md-table-cell">{}{}</td>'
-    '<td>{}{}<div class="small text-muted d-md-none">{}</div></td>'
+    '<td class="cell-problem">{}{}<div class="small text-muted d-md-none">{}</div></td>'
     '<td class="d-none d-md-table-cell small">{}</td>'
-    '<td class="text-nowrap">{}{}</td>'
+    '<td class="text-nowrap cell-deadline"><span class="d-md-none small text-muted">期限 </span>{}{}</td>'
     '<td class="d-none d-md-table-cell">{}</td>'
     '<td class="d-none d-lg-table-cell small">{}</td>'
     '<td class="d-none d-lg-table-cell small">{}</td>'
@@ -50,7 +51,7 @@ def item_row(item, today, bulk_form) -> str:
     return format_html(
         ROW,
         format_html(
-            '<td class="no-print"><input class="form-check-input" type="checkbox" name="items" value="{}"'
+            '<td class="no-print cell-check"><input class="form-check-input" type="checkbox" name="items" value="{}"'
             ' form="bulk" aria-label="{}"></td>',
             item.pk,
             item.reference,
