@@ -177,6 +177,11 @@ class PresetLoadForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(
         label=_("属地"), queryset=Region.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
     )
+    start = forms.DateField(
+        label=_("开始日期"),
+        help_text=_("方案各阶段整体平移到从这一天开始"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
     slug = forms.SlugField(
         label=_("标识（可选）"),
         required=False,

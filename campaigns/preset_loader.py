@@ -114,10 +114,52 @@ def _parse_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def shift_phases(phases: list[dict], start: date) -> list[dict]:
+    """The plan's phases moved so the first begins on `start`, each keeping its length and the gaps between.
+
+    A preset is a template: a 2020 plan loaded in 2026 runs in 2026. The plan's own wording of the
+    dates ("2020年4月至6月") no longer holds, so it is rewritten from the shifted dates.
+    """
+    first = min((_parse_date(p["start"]) for p in phases if p.get("start")), default=None)
+    if first is None:
+        return phases
+    offset = start - first
+    shifted = []
+    for spec in phases:
+        begin = _parse_date(spec.get("start"))
+        end = _parse_date(spec.get("end"))
+        begin, end = (begin + offset if begin else None), (end + offset if end else None)
+        shifted.append(
+            {
+                **spec,
+                "start": begin and begin.isoformat(),
+                "end": end and end.isoformat(),
+                "dates_text": _dates_text(begin, end),
+            }
+        )
+    return shifted
+
+
+def _dates_text(begin: date | None, end: date | None) -> str:
+    if begin is None:
+        return ""
+    if end is None:
+        return f"{_day(begin)}起"
+    return _day(begin) if end == begin else f"{_day(begin)}至{_day(end)}"
+
+
 @transaction.atomic
-def load_preset(slug: str, jurisdiction: str | int | None = None, new_slug: str | None = None) -> LoadResult:
-    """Create (or complete) the campaign of a seed plan under a jurisdiction."""
+def load_preset(
+    slug: str, jurisdiction: str | int | None = None, new_slug: str | None = None, start: date | None = None
+) -> LoadResult:
+    """Create (or complete) the campaign of a seed plan under a jurisdiction, its phases from `start` if given."""
     preset = read_preset(slug)
+    if start is not None:
+        preset["phases"] = shift_phases(preset["phases"], start)
     region = resolve_jurisdiction(jurisdiction, preset)
     campaign_slug = new_slug or preset["slug"]
     existing = Campaign.objects.filter(slug=campaign_slug).first()

@@ -131,6 +131,7 @@ def preset_list(request: HttpRequest) -> HttpResponse:
                 request.POST.get("preset", ""),
                 form.cleaned_data["jurisdiction"].pk,
                 form.cleaned_data["slug"] or None,
+                form.cleaned_data["start"],
             )
         except PresetError as error:
             messages.error(request, str(error))

@@ -119,12 +119,23 @@ def test_task_force_loads_a_preset_from_the_page_and_a_township_may_not(
     assert client_for(township_a).get(url).status_code == 403
 
     response = client_for(task_force).post(
-        url, {"preset": "changshu-2025", "jurisdiction": county.pk, "slug": "cs"}
+        url, {"preset": "changshu-2025", "jurisdiction": county.pk, "slug": "cs", "start": "2026-03-02"}
     )
 
     assert response.status_code == 302
     campaign = Campaign.objects.get(slug="cs")
     assert campaign.jurisdiction == county and campaign.categories.count() == 29
+    assert campaign.phases.order_by("order").first().start == date(2026, 3, 2)
+
+
+def test_loading_a_preset_from_the_page_asks_for_the_start_date(county, task_force, client_for):
+    response = client_for(task_force).post(
+        reverse("campaigns:preset_list"), {"preset": "changshu-2025", "jurisdiction": county.pk, "slug": "cs"}
+    )
+
+    assert response.status_code == 200
+    assert "开始日期" in response.content.decode()
+    assert not Campaign.objects.filter(slug="cs").exists()
 
 
 def test_a_task_force_cannot_load_a_preset_into_a_region_outside_its_own(task_force, client_for):

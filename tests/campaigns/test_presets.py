@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from campaigns.models import Campaign, Category, Phase, TaskForceMember, WorkGroup
-from campaigns.preset_loader import PresetError, load_preset
+from campaigns.preset_loader import PresetError, load_preset, read_preset, shift_phases
 from campaigns.preset_sources import preset_source
 from orgs.models import Department, Region
 
@@ -200,3 +200,51 @@ def test_load_preset_command_reports_in_chinese(db, capsys):
     assert "已创建" in out and "已存在" in out
     with pytest.raises(CommandError, match="没有名为"):
         call_command("load_preset", "nowhere-2030")
+
+
+def test_a_2020_plan_loaded_in_2026_runs_from_the_chosen_start_keeping_each_phases_length(county):
+    campaign = load_preset(
+        "zaozhuang-2020", jurisdiction=county.pk, new_slug="zz26", start=date(2026, 3, 1)
+    ).campaign
+
+    phases = list(campaign.phases.order_by("order"))
+    original = read_phases("zaozhuang-2020")
+    offset = date(2026, 3, 1) - date.fromisoformat(original[0]["start"])
+    assert phases[0].start == date(2026, 3, 1)
+    for phase, spec in zip(phases, original, strict=True):
+        assert phase.start == date.fromisoformat(spec["start"]) + offset
+        assert phase.end == (date.fromisoformat(spec["end"]) + offset if spec.get("end") else None)
+        assert "2020" not in phase.dates_text
+    assert campaign.jurisdiction == county
+
+
+def read_phases(slug: str) -> list[dict]:
+    return read_preset(slug)["phases"]
+
+
+def test_shifted_phases_say_their_new_dates_in_words():
+    phases = [
+        {"name": "启动", "start": "2020-04-01", "end": "2020-04-01", "dates_text": "2020年4月上旬"},
+        {"name": "整治", "start": "2020-04-02", "end": "2020-06-30", "dates_text": "2020年4月至6月"},
+        {"name": "长效", "start": "2020-07-01", "end": None, "dates_text": "长期坚持"},
+    ]
+
+    shifted = shift_phases(phases, date(2026, 1, 5))
+
+    assert [p["dates_text"] for p in shifted] == [
+        "2026年1月5日",
+        "2026年1月6日至2026年4月5日",
+        "2026年4月6日起",
+    ]
+    assert [p["end"] for p in shifted] == ["2026-01-05", "2026-04-05", None]
+    assert phases[0]["start"] == "2020-04-01", "the preset itself is not changed"
+
+
+def test_load_preset_command_takes_a_start_date_and_refuses_a_bad_one(db, capsys):
+    call_command("load_preset", "zaozhuang-2020", "--start", "2026-05-04")
+    assert Campaign.objects.get(slug="zaozhuang-2020").phases.order_by("order").first().start == date(
+        2026, 5, 4
+    )
+
+    with pytest.raises(CommandError, match="不是 YYYY-MM-DD"):
+        call_command("load_preset", "zaozhuang-2020", "--start", "2026年5月")
