@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_inspection_draws_and_visits'),
+        ('campaigns', '0005_complaint_data_since'),
     ]
 
     operations = [
