@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_complaint_data_since'),
+        ('campaigns', '0006_parameter_versions'),
     ]
 
     operations = [
