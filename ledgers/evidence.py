@@ -24,29 +24,34 @@ ACCEPTED = set(IMAGE_TYPES.values()) | {PDF}
 EXTENSIONS = {PDF: "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
+class FileRefused(WorkflowError):
+    """The file itself was refused (type, size, content): the page names the file field, keeps
+    everything else the person typed, and asks for the file again."""
+
+
 def _check_pixels(upload: UploadedFile) -> None:
     try:
         with Image.open(upload) as image:
             too_big = image.width * image.height > MAX_PIXELS
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise WorkflowError("图片无法读取，请换一张照片。") from error
+        raise FileRefused("图片无法读取，请换一张照片。") from error
     finally:
         upload.seek(0)
     if too_big:
-        raise WorkflowError("图片像素过大，请压缩后再上传。")
+        raise FileRefused("图片像素过大，请压缩后再上传。")
 
 
 def checked_content(upload: UploadedFile) -> tuple[bytes, str, str]:
-    """(bytes to store, content type, extension) for an upload, or WorkflowError with the reason.
+    """(bytes to store, content type, extension) for an upload, or FileRefused with the reason.
 
     The type is judged by content (config.uploads.sniff_upload refuses scripts, pages, polyglots
     and PDFs carrying JavaScript); images are re-encoded, upright, at most 1600 px.
     """
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise WorkflowError(f"文件过大，单个文件不能超过 {limit // (1024 * 1024)} MB。")
+        raise FileRefused(f"文件过大，单个文件不能超过 {limit // (1024 * 1024)} MB。")
     if upload.size == 0:
-        raise WorkflowError("文件是空的。")
+        raise FileRefused("文件是空的。")
     try:
         content_type = sniff_upload(upload, allowed=ACCEPTED)
         if content_type == PDF:
@@ -55,7 +60,7 @@ def checked_content(upload: UploadedFile) -> tuple[bytes, str, str]:
         _check_pixels(upload)
         data, content_type = reencode_image(upload, max_side=MAX_SIDE)
     except UnsafeFile as error:
-        raise WorkflowError(error.messages[0]) from error
+        raise FileRefused(error.messages[0]) from error
     return data, content_type, EXTENSIONS.get(content_type, "jpg")
 
 

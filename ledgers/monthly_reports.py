@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from orgs.models import Company, Notification, Project, Region, User
 from orgs.notifications import notify
 
-from .evidence import checked_content
+from .evidence import FileRefused, checked_content
 from .models import LedgerItem, MonthlyReport, ReportTemplate, TypicalCase
 from .reporting_models import default_indicators
 from .workflow import WorkflowError
@@ -251,7 +251,7 @@ def add_case(campaign: Campaign, user: User, data: dict, photo: UploadedFile | N
     if photo is not None:
         content, content_type, ext = checked_content(photo)
         if not content_type.startswith("image/"):
-            raise WorkflowError("案例照片只接受图片。")
+            raise FileRefused("案例照片只接受图片。")
         case.photo.save(f"case.{ext}", ContentFile(content), save=False)
         case.photo_type = content_type
     case.save()

@@ -72,26 +72,30 @@ def order_create(request: HttpRequest) -> HttpResponse:
     return render(request, "ledgers/order_create.html", {"form": form, "items": items})
 
 
-def _order_context(request: HttpRequest, pk: int) -> dict:
+def _order_context(request: HttpRequest, pk: int, refused: AnswerForm | None = None) -> dict:
+    """The order and its lines, each line with its answer form — the refused one bound, as typed."""
     order = get_object_or_404(
         RectificationOrder.objects.visible_to(request.user).select_related(
             "project", "project__community", "company", "township", "sender", "campaign"
         ),
         pk=pk,
     )
-    lines = (
+    lines = list(
         OrderResponse.objects.visible_to(request.user)
         .filter(order=order)
         .select_related("item", "item__category", "submitted_by", "decided_by")
         .prefetch_related("evidence")
     )
+    for line in lines:
+        line.answer_form = AnswerForm(auto_id=f"answer-{line.pk}-%s")
+        if refused is not None and refused.auto_id == line.answer_form.auto_id:
+            line.answer_form = refused
     role = workflow.role_of(request.user)
     return {
         "order": order,
         "lines": lines,
         "may_answer": role == workflow.COMPANY,
         "may_decide": role in workflow.ACCEPTORS,
-        "answer_form": AnswerForm(),
         "Decision": OrderResponse.Decision,
     }
 
@@ -116,17 +120,18 @@ def _line(request: HttpRequest, pk: int) -> OrderResponse:
 @require_POST
 def order_answer(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
-    form = AnswerForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请填写已采取的整改措施。")
-        return redirect(order_url(line.order))
-    try:
-        _answer_with_photo(request, line, form.cleaned_data)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"已答复 {line.item.reference}，等待验收。")
-    return redirect(order_url(line.order))
+    form = AnswerForm(request.POST, request.FILES, auto_id=f"answer-{line.pk}-%s")
+    if form.is_valid():
+        try:
+            _answer_with_photo(request, line, form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error("photo" if isinstance(error, evidence_service.FileRefused) else None, str(error))
+        else:
+            messages.success(request, f"已答复 {line.item.reference}，等待验收。")
+            return redirect(order_url(line.order))
+    # Refused: the page again with what was typed (a company's 整改措施 was lost with a refused photo).
+    context = _order_context(request, line.order_id, refused=form)
+    return render(request, "ledgers/order_detail.html", context, status=400)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from campaigns.models import Campaign
 from orgs.models import Project, Region, User
 
 from . import monthly_reports as service
+from .evidence import FileRefused
 from .models import MonthlyReport, TypicalCase
 from .report_excel import report_workbook
 from .workflow import WorkflowError
@@ -79,7 +80,12 @@ def _roll(campaign: Campaign, month: str) -> list[dict]:
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    """The task force's roll of who submitted and who is late; a township's own reports and its form."""
+    return _report_page(request)
+
+
+def _report_page(request: HttpRequest, case_form: CaseForm | None = None, status: int = 200) -> HttpResponse:
+    """The task force's roll of who submitted and who is late; a township's own reports and its form
+    (`case_form` bound when a typical case was refused, so what was typed comes back)."""
     user = request.user
     if not (_may_supervise(user) or user.role == User.Role.TOWNSHIP):
         raise Http404
@@ -103,8 +109,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         context["current"] = context["reports"].filter(month=month).first()
         context["indicators"] = service.indicators_of(campaign)
         context["cases"] = TypicalCase.objects.visible_to(user).filter(campaign=campaign, report=None)
-        context["case_form"] = CaseForm(user=user)
-    return render(request, "ledgers/reports/report_list.html", context)
+        context["case_form"] = case_form or CaseForm(user=user)
+    return render(request, "ledgers/reports/report_list.html", context, status=status)
 
 
 @login_required
@@ -160,11 +166,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     campaign = _campaign(request)
     form = CaseForm(request.POST, request.FILES, user=request.user)
-    if not form.is_valid():
-        messages.error(
-            request, "案例信息不完整：" + "；".join(e for errs in form.errors.values() for e in errs)
-        )
-    else:
+    if form.is_valid():
         data = {
             **form.cleaned_data,
             "project": form.cleaned_data["project"] and form.cleaned_data["project"].pk,
@@ -172,10 +174,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
         try:
             service.add_case(campaign, request.user, data, request.FILES.get("photo"))
         except WorkflowError as error:
-            messages.error(request, str(error))
+            form.add_error("photo" if isinstance(error, FileRefused) else None, str(error))
         else:
             messages.success(request, "案例已保存，将随本月月报报送。")
-    return redirect("ledgers:report_list")
+            return redirect("ledgers:report_list")
+    messages.error(request, "案例未保存，请按提示修改：")
+    return _report_page(request, case_form=form, status=400)
 
 
 @login_required

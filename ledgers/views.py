@@ -191,6 +191,10 @@ def _bulk_action(data: dict, user):
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "ledgers/item_detail.html", _detail_context(request, pk, EvidenceForm()))
+
+
+def _detail_context(request: HttpRequest, pk: int, evidence_form: EvidenceForm) -> dict:
     items = LedgerItem.objects.visible_to(request.user).select_related(*LIST_JOINED)
     item = get_object_or_404(items.prefetch_related(*LIST_PREFETCHED), pk=pk)
     moves = workflow.available_moves(item, request.user)
@@ -200,7 +204,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": Move.EDIT in moves,
         "can_upload": workflow.can(request.user, item, Move.EVIDENCE),
         "move_form": MoveForm(initial={"version": item.version}),
-        "evidence_form": EvidenceForm(),
+        "evidence_form": evidence_form,
         "evidence": item.evidence.select_related("uploaded_by"),
         "timeline": timeline(item),
         "source_url": source_url(item),
@@ -208,7 +212,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plans": item.plans.select_related("created_by"),
         "orders": item.order_responses.select_related("order"),
     }
-    return render(request, "ledgers/item_detail.html", context)
+    return context
 
 
 def source_url(item: LedgerItem) -> str:
@@ -309,7 +313,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
         try:
             item = _create_with_photo(request, form.cleaned_data)
         except WorkflowError as error:
-            form.add_error(None, str(error))
+            form.add_error("photo" if isinstance(error, evidence_service.FileRefused) else None, str(error))
         else:
             messages.success(request, f"已登记 {item.reference}。")
             return redirect(item_url(item))
@@ -354,16 +358,16 @@ def project_search(request: HttpRequest) -> HttpResponse:
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(LedgerItem.objects.visible_to(request.user), pk=pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请选择要上传的照片或文件。")
-        return redirect(item_url(item))
-    try:
-        evidence_service.attach(item, request.user, form.cleaned_data["file"], form.cleaned_data["kind"])
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "已上传。")
-    return redirect(item_url(item))
+    if form.is_valid():
+        try:
+            evidence_service.attach(item, request.user, form.cleaned_data["file"], form.cleaned_data["kind"])
+        except WorkflowError as error:
+            form.add_error("file" if isinstance(error, evidence_service.FileRefused) else None, str(error))
+        else:
+            messages.success(request, "已上传。")
+            return redirect(item_url(item))
+    # Refused: the item again, the chosen 类别 kept and the reason beside the file field.
+    return render(request, "ledgers/item_detail.html", _detail_context(request, pk, form), status=400)
 
 
 @login_required

@@ -414,3 +414,13 @@ def test_a_department_may_neither_answer_nor_close(client_for, project_a, depart
     )
     report = ResidentReport.objects.get(complaint=complaint)
     assert (report.reply, report.closed_at) == ("", None)
+
+
+def test_a_refused_photo_keeps_what_the_resident_wrote(project_a):
+    hostile = SimpleUploadedFile(
+        "楼道.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
+    )
+    response = post_report(project_a, photo=hostile, description="5号楼地下室积水发臭")
+    page = response.content.decode()
+    assert response.status_code >= 400 and "5号楼地下室积水发臭" in page and "请重新选择文件" in page
+    assert not ResidentReport.objects.exists()
