@@ -97,7 +97,9 @@ def ledger_export(request: HttpRequest, slug: str) -> HttpResponse:
     form = ExportForm(data, user=request.user, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        scope = excel.ExportScope(campaign, data["township"], data["category"], data["one_sheet"])
+        # A township officer's export is of their township, printed as its 属地 (not the county).
+        township = data["township"] or excel.home_township(request.user)
+        scope = excel.ExportScope(campaign, township, data["category"], data["one_sheet"])
         items = excel.export_items(scope, LedgerItem.objects.visible_to(request.user))
         if items.count() <= SYNC_EXPORT_LIMIT:
             return _export_response(scope, items)
@@ -107,7 +109,7 @@ def ledger_export(request: HttpRequest, slug: str) -> HttpResponse:
             created_by=request.user,
             params={
                 "campaign": campaign.pk,
-                "township": data["township"].pk if data["township"] else None,
+                "township": township.pk if township else None,
                 "category": data["category"].pk if data["category"] else None,
                 "one_sheet": data["one_sheet"],
             },

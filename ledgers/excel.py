@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import xlsxwriter
@@ -27,16 +28,21 @@ from django.utils import timezone
 from campaigns.models import Campaign, Category
 from orgs.models import Region
 
+from . import print_layout
 from .models import LedgerItem
 from .sheet_reader import COLUMNS, REF_HEADER
 from .xlsx_rows import StreamedSheet, date_cell, number_cell, text_cell
 
-# Column widths (characters) chosen so the 12 columns fit one A4 landscape page width.
-WIDTHS = [5, 14, 16, 7, 30, 26, 11, 8, 20, 10, 10, 10]
+# Column widths in Excel's character units, printed at the scale that fits one A4 landscape width.
+# 完成时限 holds "2026年12月28日" (8 digits and 3 Chinese characters: 14 units) on one line.
+WIDTHS = [5, 14, 16, 7, 30, 26, 16, 8, 20, 10, 10, 10]
 PROJECT_COLUMNS = (0, 1, 2, 3, 9, 10)  # 序号, 项目名称, 物业服务企业, 服务标准, 社区, 街道
 REF_COLUMN = 12  # hidden: reference@version
-HEADER_ROW = 2  # zero-based: title, 属地/date, header
-FIRST_DATA_ROW = 3
+# Zero-based rows as in 附件2: the title, "属地：", the date on its own line, then the header.
+TITLE_ROW, PLACE_ROW, DATE_ROW, HEADER_ROW = 0, 1, 2, 3
+FIRST_DATA_ROW = 4
+TITLE_POINTS, LINE_ROW_POINTS, HEADER_POINTS = 30.0, 20.0, 24.0
+FOOTER = "&C第 &P 页 共 &N 页"
 PROGRESS_EVERY = 2000
 FETCH_ROWS = 5000  # rows per fetch from the server-side cursor
 
@@ -71,6 +77,16 @@ EXPORT_FIELDS = [
     "progress_note",
     "remarks",
 ]
+
+
+def home_township(user) -> Region | None:
+    """The township a township officer works for: their export is of it, and says so as 属地."""
+    region = getattr(user, "region", None)
+    if user is None or user.role != user.Role.TOWNSHIP or region is None:
+        return None
+    while region is not None and region.level != Region.Level.TOWNSHIP:
+        region = region.parent
+    return region
 
 
 def export_items(scope: ExportScope, items: QuerySet) -> QuerySet:
@@ -118,7 +134,7 @@ class _Formats:
         base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter", "text_wrap": True}
         self.title = book.add_format({"font_name": "宋体", "bold": True, "font_size": 16, "align": "center"})
         self.subtitle = book.add_format({"font_name": "宋体", "font_size": 11})
-        self.subtitle_right = book.add_format({"font_name": "宋体", "font_size": 11, "align": "right"})
+        self.date_line = book.add_format({"font_name": "宋体", "font_size": 11, "align": "center"})
         self.header = book.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
         self.ref = book.add_format({"font_size": 8, "font_color": "#808080"})
         text = book.add_format(base)
@@ -156,38 +172,48 @@ def write_workbook(
 
 
 def _write_sheet(sheet, formats: _Formats, scope: ExportScope, heading, items, done, on_progress) -> int:
-    _layout(sheet, formats, scope, heading)
+    pages = _layout(sheet, formats, scope, heading)
     labels = {value: str(label) for value, label in LedgerItem.Status.choices}
     rows = items.values_list(*EXPORT_FIELDS, named=True).iterator(chunk_size=FETCH_ROWS)
     row, serial, count = FIRST_DATA_ROW, 0, 0
     for group in _project_groups(rows):
         serial += 1
-        _write_group(sheet, formats, row, serial, group, labels)
+        _write_group(sheet, formats, pages, row, serial, [_PrintedRow(item, labels) for item in group])
         row += len(group)
         count += len(group)
         if on_progress and (done + count) // PROGRESS_EVERY != (done + count - len(group)) // PROGRESS_EVERY:
             on_progress(done + count)
+    sheet.set_h_pagebreaks(pages.breaks)
     return count
 
 
-def _layout(sheet, formats: _Formats, scope: ExportScope, heading: str) -> None:
+def _layout(sheet, formats: _Formats, scope: ExportScope, heading: str) -> print_layout.PagePlan:
+    """Columns, print setup and the rows above the data, as in 附件2: title, 属地, date, header."""
     for col, width in enumerate(WIDTHS):
         sheet.set_column(col, col, width)
     sheet.set_column(REF_COLUMN, REF_COLUMN, 18, None, {"hidden": True})
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.repeat_rows(0, HEADER_ROW)
+    sheet.set_footer(FOOTER, {"margin": 0.3})
+    sheet.repeat_rows(HEADER_ROW)
+    # Fit to the page width: the program computes the scale (LibreOffice ignores a fixed one); the
+    # export plans its pages at the scale it expects, from the column widths.
     sheet.fit_to_pages(1, 0)
+    scale = print_layout.print_scale(WIDTHS)
     sheet.freeze_panes(FIRST_DATA_ROW, 0)
-    sheet.set_row(0, 30)
-    sheet.merge_range(0, 0, 0, 11, heading, formats.title)
+    sheet.set_row(TITLE_ROW, TITLE_POINTS)
+    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, 11, heading, formats.title)
     region = scope.township or scope.campaign.jurisdiction
-    sheet.merge_range(1, 0, 1, 5, f"属地：{region.name}", formats.subtitle)
-    sheet.merge_range(1, 6, 1, 11, deadline_text(timezone.localdate()), formats.subtitle_right)
+    sheet.set_row(PLACE_ROW, LINE_ROW_POINTS)
+    sheet.merge_range(PLACE_ROW, 0, PLACE_ROW, 11, f"属地：{region.name}", formats.subtitle)
+    sheet.set_row(DATE_ROW, LINE_ROW_POINTS)
+    sheet.merge_range(DATE_ROW, 0, DATE_ROW, 11, deadline_text(timezone.localdate()), formats.date_line)
+    sheet.set_row(HEADER_ROW, HEADER_POINTS)
     for col, title in enumerate(COLUMNS):
         sheet.write_string(HEADER_ROW, col, title, formats.header)
     sheet.write_string(HEADER_ROW, REF_COLUMN, REF_HEADER, formats.ref)
+    return print_layout.PagePlan.for_scale(scale, HEADER_POINTS, TITLE_POINTS + 2 * LINE_ROW_POINTS)
 
 
 def _project_groups(items: Iterable) -> Iterator[list]:
@@ -202,34 +228,83 @@ def _project_groups(items: Iterable) -> Iterator[list]:
         yield group
 
 
-def _write_group(sheet, formats: _Formats, first_row: int, serial: int, group: list, labels: dict) -> None:
-    """Write a project's rows in order; its project cells are merged over them.
+_PROBLEM_WIDTHS = (WIDTHS[4], WIDTHS[5], WIDTHS[7], WIDTHS[8], WIDTHS[11])  # the row's own text cells
 
-    The rows go to the sheet as XML (xlsx_rows: xlsxwriter's per-cell writes were most of the
-    export's time); the merged areas are registered for the <mergeCells> xlsxwriter writes
-    after the cell data.
+
+class _PrintedRow:
+    """A problem row's texts as printed, and the height they need (project cells apart)."""
+
+    def __init__(self, item, labels: dict):
+        self.item = item
+        self.progress = progress_text(labels[item.status], item.progress_note)
+        texts = (item.problem, item.measures, item.responsible_person, self.progress, item.remarks)
+        self.height = print_layout.height_for(zip(texts, _PROBLEM_WIDTHS, strict=True))
+
+    def project_height(self) -> float:
+        """Height the project cells (merged over the project's rows) need."""
+        item = self.item
+        texts = (
+            item.project__name,
+            item.company__name,
+            item.project__service_standard,
+            item.project__community__name,
+            item.township__name,
+        )
+        widths = [WIDTHS[c] for c in PROJECT_COLUMNS[1:]]
+        return print_layout.height_for(zip(texts, widths, strict=True))
+
+
+def _write_group(
+    sheet, formats: _Formats, pages, first_row: int, serial: int, rows: list[_PrintedRow]
+) -> None:
+    """Write a project's rows: its project cells merged over them, once per printed page.
+
+    Row heights come from the text; `pages` decides where pages break, and a project continued
+    on a new page starts a new merged block there with its serial and name written again. The
+    rows go to the sheet as XML (xlsx_rows: xlsxwriter's per-cell writes were most of the
+    export's time); merged areas are registered for the <mergeCells> written after the data.
     """
-    last_row = first_row + len(group) - 1
+    heights = [r.height for r in rows]
+    needed = rows[0].project_height()
+    _grow_last(heights, 0, len(rows), needed)
+    starts = [0, *pages.place(first_row, heights), len(rows)]
+    for start, end in pairwise(starts):
+        _grow_last(heights, start, end, needed)
     xml = "".join(
-        _row_xml(first_row + offset + 1, item, serial if offset == 0 else None, labels, formats)
-        for offset, item in enumerate(group)
+        _row_xml(
+            first_row + offset + 1,
+            row.item,
+            row.progress,
+            heights[offset],
+            serial if offset in starts else None,
+            formats,
+        )
+        for offset, row in enumerate(rows)
     )
-    sheet.append_rows(first_row, last_row, REF_COLUMN, xml)
-    if last_row > first_row:
-        for col in PROJECT_COLUMNS:
-            sheet.merge.append([first_row, col, last_row, col])
+    sheet.append_rows(first_row, first_row + len(rows) - 1, REF_COLUMN, xml)
+    for start, end in pairwise(starts):
+        if end - start > 1:
+            for col in PROJECT_COLUMNS:
+                sheet.merge.append([first_row + start, col, first_row + end - 1, col])
 
 
-def _row_xml(number: int, item, serial: int | None, labels: dict, f: _Formats) -> str:
+def _grow_last(heights: list[float], start: int, end: int, needed: float) -> None:
+    """Grow a block's last row when the merged project cells need more than its rows give."""
+    missing = needed - sum(heights[start:end])
+    if missing > 0:
+        heights[end - 1] += missing
+
+
+def _row_xml(number: int, item, progress: str, height: float, serial: int | None, f: _Formats) -> str:
     """One problem row (`number` is 1-based), in the order of COLUMNS plus the hidden reference.
 
-    The project cells are filled on the project's first row (`serial` given); below it they are
-    blanks inside the merged area, carrying its border.
+    The project cells are filled on the first row of a project's block (`serial` given); below
+    it they are blanks inside the merged area, carrying its border.
     """
     project = serial is not None
     return "".join(
         (
-            f'<row r="{number}">',
+            f'<row r="{number}" ht="{height:g}" customHeight="1">',
             number_cell(f"A{number}", f.s_center, serial),
             text_cell(f"B{number}", f.s_center, item.project__name if project else None),
             text_cell(f"C{number}", f.s_center, item.company__name if project else None),
@@ -238,7 +313,7 @@ def _row_xml(number: int, item, serial: int | None, labels: dict, f: _Formats) -
             text_cell(f"F{number}", f.s_text, item.measures),
             date_cell(f"G{number}", f.s_date, item.deadline, blank_style=f.s_text),
             text_cell(f"H{number}", f.s_text, item.responsible_person),
-            text_cell(f"I{number}", f.s_text, progress_text(labels[item.status], item.progress_note)),
+            text_cell(f"I{number}", f.s_text, progress),
             text_cell(f"J{number}", f.s_center, item.project__community__name if project else None),
             text_cell(f"K{number}", f.s_center, item.township__name if project else None),
             text_cell(f"L{number}", f.s_text, item.remarks),

@@ -55,33 +55,33 @@ def test_export_reproduces_the_template_title_header_and_merged_project_cells(tm
     sheet = book["1 环境卫生"]
     assert sheet["A1"].value == "环境卫生攻坚行动整治工作台账"
     assert sheet["A2"].value == "属地：示范县"
-    assert sheet["G2"].value.endswith("日")
-    assert [c.value for c in sheet[3]][:12] == COLUMNS
+    assert sheet["A3"].value.endswith("日"), "the date has its own line, as in 附件2"
+    assert [c.value for c in sheet[4]][:12] == COLUMNS
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    # 东湖家园 (东城街道 sorts first) is row 4; 阳光花园's three problems on rows 5-7 share one serial.
+    # 东湖家园 (东城街道 sorts first) is row 5; 阳光花园's three problems on rows 6-8 share one serial.
     for col in "ABCDJK":
-        assert f"{col}5:{col}7" in merged
+        assert f"{col}6:{col}8" in merged
     assert not any(r.startswith("E") for r in merged)
-    assert [sheet[f"A{r}"].value for r in range(4, 8)] == [1, 2, None, None]
+    assert [sheet[f"A{r}"].value for r in range(5, 9)] == [1, 2, None, None]
 
 
 def test_export_numbers_one_serial_per_project_with_its_problems_on_consecutive_rows(tmp_path, zz, ledger):
     sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
 
-    rows = [[c.value for c in row][:12] for row in sheet.iter_rows(min_row=4)]
+    rows = [[c.value for c in row][:12] for row in sheet.iter_rows(min_row=5)]
     projects = [(r[0], r[1]) for r in rows if r[0] is not None]
     assert projects == [(1, "东湖家园"), (2, "阳光花园")]
     assert [r[4] for r in rows] == ["垃圾桶破损", "楼道卫生差", "=SUM(A1:A9)", "绿化带缺株"]
     assert rows[1][9:11] == ["北关社区", "城关街道"]
     assert rows[2][9:11] == [None, None], "merged cells below the first hold nothing"
-    assert sheet["G5"].value.date() == DEADLINE
+    assert sheet["G6"].value.date() == DEADLINE
 
 
 def test_formula_looking_cells_stay_text(tmp_path, zz, ledger):
     sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
 
     cells = {
-        sheet.cell(row=r, column=c).value: sheet.cell(row=r, column=c) for r in range(4, 8) for c in (5, 6)
+        sheet.cell(row=r, column=c).value: sheet.cell(row=r, column=c) for r in range(5, 9) for c in (5, 6)
     }
     for text in ("=SUM(A1:A9)", "+86 电话通知", "-补植"):
         assert cells[text].data_type == "s"
@@ -90,9 +90,9 @@ def test_formula_looking_cells_stay_text(tmp_path, zz, ledger):
 def test_a_project_with_one_problem_has_no_merged_cells(tmp_path, zz, ledger):
     sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
 
-    # 东湖家园 has one problem, on row 4: its project cells are plain cells, not one-row merges.
-    assert sheet["B4"].value == "东湖家园"
-    assert {str(r) for r in sheet.merged_cells.ranges if r.min_row >= 4} == {f"{c}5:{c}7" for c in "ABCDJK"}
+    # 东湖家园 has one problem, on row 5: its project cells are plain cells, not one-row merges.
+    assert sheet["B5"].value == "东湖家园"
+    assert {str(r) for r in sheet.merged_cells.ranges if r.min_row >= 5} == {f"{c}6:{c}8" for c in "ABCDJK"}
 
 
 def test_project_merges_do_not_depend_on_how_rows_are_fetched(tmp_path, zz, ledger, monkeypatch):
@@ -100,8 +100,8 @@ def test_project_merges_do_not_depend_on_how_rows_are_fetched(tmp_path, zz, ledg
 
     sheet = load_workbook(export(tmp_path, zz))["1 环境卫生"]
 
-    assert {f"{c}5:{c}7" for c in "ABCDJK"} <= {str(r) for r in sheet.merged_cells.ranges}
-    assert [sheet[f"A{r}"].value for r in range(4, 8)] == [1, 2, None, None]
+    assert {f"{c}6:{c}8" for c in "ABCDJK"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert [sheet[f"A{r}"].value for r in range(5, 9)] == [1, 2, None, None]
 
 
 @pytest.mark.parametrize(
@@ -123,8 +123,8 @@ def test_problem_text_is_cleaned_of_control_characters_and_kept_otherwise(
     (row,) = LedgerReader(path).rows()  # calamine decodes text as Excel does (openpyxl keeps _x005F_)
     assert (row.values["存在问题"] or "") == (shown or "")
     sheet = load_workbook(path)["1 环境卫生"]
-    assert sheet["E4"].border.left.style == "thin"
-    assert sheet["F4"].value == '=HYPERLINK("http://x")' and sheet["F4"].data_type == "s"
+    assert sheet["E5"].border.left.style == "thin"
+    assert sheet["F5"].value == '=HYPERLINK("http://x")' and sheet["F5"].data_type == "s"
 
 
 def test_export_prints_on_a4_landscape_with_the_header_repeated(tmp_path, zz, ledger):
@@ -132,11 +132,15 @@ def test_export_prints_on_a4_landscape_with_the_header_repeated(tmp_path, zz, le
 
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == 9
-    assert sheet.print_title_rows == "$1:$3"
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert sheet.column_dimensions["G"].width >= 16, "完成时限 holds 2026年12月28日"
+    assert all(sheet.row_dimensions[r].height >= 20 for r in range(5, 9)), "heights set from the text"
     assert sheet.column_dimensions["E"].width > sheet.column_dimensions["A"].width
-    assert sheet["E4"].alignment.wrap_text
+    assert sheet["E5"].alignment.wrap_text
     assert sheet.column_dimensions["M"].hidden
-    assert sheet["M4"].value == f"{ledger['b1'].reference}@1"
+    assert sheet["M5"].value == f"{ledger['b1'].reference}@1"
 
 
 def test_one_sheet_export_titles_all_four_ledgers_as_the_seed_does(tmp_path, zz, ledger):
@@ -144,7 +148,7 @@ def test_one_sheet_export_titles_all_four_ledgers_as_the_seed_does(tmp_path, zz,
 
     assert book.sheetnames == ["台账"]
     assert book["台账"]["A1"].value == "环境卫生（道路设施、车辆停放、服务质量）攻坚行动整治工作台账"
-    assert book["台账"].max_row == 3 + 5
+    assert book["台账"].max_row == 4 + 5
 
 
 def test_township_officer_exports_only_their_own_township(tmp_path, zz, ledger, township_a, client_for):
@@ -154,8 +158,17 @@ def test_township_officer_exports_only_their_own_township(tmp_path, zz, ledger, 
     path = tmp_path / "mine.xlsx"
     path.write_bytes(b"".join(response.streaming_content))
     book = load_workbook(path)
-    problems = {c.value for s in book for c in s["E"][3:]}
+    problems = {c.value for s in book for c in s["E"][4:]}
     assert problems == {"楼道卫生差", "=SUM(A1:A9)", "绿化带缺株"}
+    assert book["1 环境卫生"]["A2"].value == "属地：城关街道", "the officer's township, not the county"
+
+
+def test_the_export_command_prints_the_users_township_as_the_place(tmp_path, zz, ledger, township_a):
+    out = tmp_path / "bob.xlsx"
+
+    call_command("export_ledger", "--campaign", "zz", "--out", str(out), "--user", "bob")
+
+    assert load_workbook(out)["1 环境卫生"]["A2"].value == "属地：城关街道"
 
 
 def test_a_township_cannot_export_another_townships_items_by_naming_it(
@@ -197,10 +210,10 @@ def test_import_round_trip_creates_new_rows_updates_changed_ones_and_reports_con
     tmp_path, zz, ledger, task_force
 ):
     path = export(tmp_path, zz)
-    # Row 4: 东湖家园 b1; rows 5-7: 阳光花园 a1, a2, a3; 锦绣苑 is new.
+    # Row 5: 东湖家园 b1; rows 6-8: 阳光花园 a1, a2, a3; 锦绣苑 is new.
     edit_exported(
         path,
-        {"F4": "已更换新垃圾桶", "I5": "整改中：已安排保洁员", "F6": "改写措施"},
+        {"F5": "已更换新垃圾桶", "I6": "整改中：已安排保洁员", "F7": "改写措施"},
         append=[
             3,
             "锦绣苑",
@@ -235,17 +248,17 @@ def test_import_round_trip_creates_new_rows_updates_changed_ones_and_reports_con
     assert a2.measures == "系统内已改", "a conflict is left as the system has it"
     new = LedgerItem.objects.get(problem="单元门禁损坏")
     assert (new.project.name, new.deadline, new.category.code) == ("锦绣苑", date(2030, 7, 31), "1")
-    assert any("第 6 行" in e and "导出后已在系统中修改" in e for e in result.errors)
+    assert any("第 7 行" in e and "导出后已在系统中修改" in e for e in result.errors)
 
 
 def test_a_company_cannot_move_a_deadline_through_the_import(tmp_path, zz, ledger, company_x):
     path = export(tmp_path, zz)
-    edit_exported(path, {"G4": "2031年1月1日"})
+    edit_exported(path, {"G5": "2031年1月1日"})
 
     plan = plan_import(path, zz, company_x)
 
     errors = [str(e) for e in plan.errors]
-    assert "“1 环境卫生”第 4 行【完成时限】：您的角色不能修改：完成时限" in errors
+    assert "“1 环境卫生”第 5 行【完成时限】：您的角色不能修改：完成时限" in errors
     # The full export also holds company Y's item, which company X may not touch either.
     assert any("不在您的范围内" in e for e in errors)
     assert plan.counts()["change"] == 0
@@ -332,7 +345,7 @@ def test_import_page_previews_then_applies_and_refuses_a_wrong_file(
     assert "文件不是 Excel/WPS 表格" in refused.content.decode()
 
     path = export(tmp_path, zz)
-    edit_exported(path, {"F4": "网页导入的措施"})
+    edit_exported(path, {"F5": "网页导入的措施"})
     with path.open("rb") as handle:
         response = client.post(url, {"file": handle})
     preview_url = response["Location"]
@@ -349,16 +362,16 @@ def test_import_page_previews_then_applies_and_refuses_a_wrong_file(
 
 def test_a_township_import_cannot_touch_another_townships_item(tmp_path, zz, ledger, township_b):
     path = export(tmp_path, zz)
-    edit_exported(path, {"F5": "越权修改"})  # row 5 is 阳光花园 in township A
+    edit_exported(path, {"F6": "越权修改"})  # row 6 is 阳光花园 in township A
 
     edit_exported(path, {}, append=[9, "阳光花园", "", "", "越权新增", "", "", "", "", "", "城关街道", ""])
 
     plan = plan_import(path, zz, township_b)
 
     errors = [str(e) for e in plan.errors]
-    assert any("第 5 行" in e and "不在您的范围内" in e for e in errors)
+    assert any("第 6 行" in e and "不在您的范围内" in e for e in errors)
     assert any(
-        "第 8 行【项目名称】：找不到街道“城关街道”，或不在您的范围内；可选：东城街道" in e for e in errors
+        "第 9 行【项目名称】：找不到街道“城关街道”，或不在您的范围内；可选：东城街道" in e for e in errors
     )
     assert plan.counts()["change"] == 0 and plan.counts()["create"] == 0
 
@@ -369,7 +382,7 @@ def test_commands_export_and_import_the_ledger(tmp_path, zz, ledger, task_force,
         "export_ledger", "--campaign", "zz", "--out", str(out), "--township", "城关街道", "--category", "1"
     )
     sheet = load_workbook(out).active
-    assert sheet.title == "1 环境卫生" and sheet.max_row == 3 + 3
+    assert sheet.title == "1 环境卫生" and sheet.max_row == 4 + 3
 
     call_command("import_ledger", str(out), "--campaign", "zz", "--dry-run")
     assert "预览（未写入）：新增 0，修改 0，无变化 3" in capsys.readouterr().out
@@ -397,7 +410,7 @@ def test_the_preview_is_a_job_the_page_polls_until_it_is_ready(
     monkeypatch.setattr("ledgers.tasks.preview_ledger_import.delay", queued.append)
     client = client_for(task_force)
     path = export(tmp_path, zz)
-    edit_exported(path, {"F4": "稍后预览"})
+    edit_exported(path, {"F5": "稍后预览"})
     with path.open("rb") as handle:
         preview_url = client.post(reverse("campaigns:ledger_import", args=[zz.slug]), {"file": handle})[
             "Location"

@@ -97,7 +97,7 @@ def test_a_closed_item_in_an_imported_workbook_reads_without_a_doubled_word(
     scope = ExportScope(campaign)
     write_workbook(path, scope, excel.export_items(scope, LedgerItem.objects.all()))
     book = load_workbook(path)
-    book["1 环境卫生"]["F4"] = "改写措施"
+    book["1 环境卫生"]["F5"] = "改写措施"
     book.save(path)
 
     errors = [str(e) for e in plan_import(path, campaign, task_force).errors]

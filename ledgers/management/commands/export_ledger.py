@@ -25,18 +25,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         campaign = campaign_named(options["campaign"])
-        scope = excel.ExportScope(
-            campaign,
-            self._township(campaign, options["township"]),
-            top_category(campaign, options["category"]),
-            options["one_sheet"],
-        )
-        items = LedgerItem.objects.all()
+        user, items = None, LedgerItem.objects.all()
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"没有用户“{options['user']}”")
             items = LedgerItem.objects.visible_to(user)
+        township = self._township(campaign, options["township"]) or excel.home_township(user)
+        scope = excel.ExportScope(
+            campaign, township, top_category(campaign, options["category"]), options["one_sheet"]
+        )
         started = time.perf_counter()
         written = excel.write_workbook(options["out"], scope, excel.export_items(scope, items))
         seconds = time.perf_counter() - started
