@@ -339,3 +339,21 @@ def test_text_longer_than_an_excel_cell_is_refused_at_entry(zz, project_a, towns
 
     assert response.status_code == 200 and "超过 Excel 单元格上限" in response.content.decode()
     assert not LedgerItem.objects.exists()
+
+
+def test_the_preview_page_lists_skipped_rows_and_flags_for_the_officer(
+    tmp_path, zz, named, township_a, client_for, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = [*hand_filled(), ProjectRows("阳光花园", "城关街道", [Problem("围墙破损", deadline="2026/6/30")])]
+    path = save(annex2_workbook(rows, total_row=True, notes_row=True), tmp_path)
+    client = client_for(township_a)
+    with path.open("rb") as handle:
+        response = client.post(reverse("campaigns:ledger_import", args=[zz.slug]), {"file": handle})
+
+    page = client.get(response["Location"]).content.decode()
+
+    assert "第 10 行：合计行" in page and "第 11 行：填表说明行" in page
+    assert 'data-testid="row-note"' in page and "已过（早于今天），请确认" in page
+    assert "表头以下共 7 行" in page
+    assert not LedgerItem.objects.exists(), "the preview writes nothing"
