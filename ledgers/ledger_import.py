@@ -451,11 +451,11 @@ def plan_import(source, campaign: Campaign, user, **options) -> ImportPlan:
     return plan
 
 
-def check_file(source) -> int:
-    """Refuse a wrong file at upload time (reading is fast; planning is what takes long).
+def check_file(source) -> None:
+    """Refuse a wrong file at upload time: WrongFile unless a sheet carries the ledger's header.
 
-    Returns the number of problem rows found."""
-    return sum(1 for _ in LedgerReader(source).rows())
+    Reading stops at the first problem row; the whole file is read by the preview job."""
+    next(LedgerReader(source).rows(), None)
 
 
 @dataclass
