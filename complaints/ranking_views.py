@@ -164,7 +164,7 @@ def recompute_preview(request: HttpRequest) -> HttpResponse:
         raise Http404("该月尚未计算")
     context = {
         "campaign": campaign,
-        "month": month,
+        "period": month,
         "run": run,
         "changes": recompute.preview(campaign, month),
     }

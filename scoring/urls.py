@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:slug>/<str:quarter>/", views.quarter_detail, name="quarter_detail"),
     path("<slug:slug>/<str:quarter>/export/", views.quarter_export, name="quarter_export"),
     path("<slug:slug>/<str:quarter>/publish/", views.publish, name="publish"),
+    path("<slug:slug>/<str:quarter>/recompute/", views.recompute_preview, name="recompute"),
 ]

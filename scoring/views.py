@@ -15,7 +15,7 @@ from orgs.models import Job
 from orgs.outbox import enqueue
 from orgs.views import paginate
 
-from . import excel, tasks
+from . import excel, recompute, tasks
 from .forms import ComputeForm, EvaluationForm, ImportForm, InspectionForm, PublishMonthForm
 from .models import (
     CompanyAssessment,
@@ -261,6 +261,9 @@ def compute(request: HttpRequest) -> HttpResponse:
         return redirect("scoring:quarter_list")
     campaign, quarter = form.cleaned_data["campaign"], form.cleaned_data["quarter"]
     label = Quarter.parse(quarter).label
+    computed = ScoreRun.objects.filter(campaign=campaign, quarter=quarter).exists()
+    if computed and not request.POST.get("confirmed"):  # a computed quarter: see what would change first
+        return redirect("scoring:recompute", slug=campaign.slug, quarter=quarter)
     job = Job.objects.create(
         kind="scoring_compute",
         title=f"{campaign.title} {label}考核计算",
@@ -369,3 +372,17 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, text)
             return redirect("orgs:project_detail", pk=project.pk)
     return render(request, "scoring/evaluation_form.html", {"form": form})
+
+
+@login_required
+def recompute_preview(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    """What recomputing a computed quarter would change, with the button that applies it."""
+    _task_force_only(request)
+    run = _run_for(request, slug, quarter)
+    try:
+        changes = recompute.preview(run.campaign, quarter)
+    except ScoringError as exc:
+        messages.error(request, str(exc))
+        return redirect("scoring:quarter_detail", slug=slug, quarter=quarter)
+    context = {"campaign": run.campaign, "period": quarter, "run": run, "changes": changes}
+    return render(request, "scoring/recompute.html", context)

@@ -10,14 +10,12 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from campaigns import actions, parameters
+from campaigns import actions
 from campaigns.models import Action, ParameterVersion
 from complaints.models import MonthlyRanking, MonthlyRun
 from complaints.monthly import compute_month
 from complaints.recompute import preview
-from scoring.quarterly import compute_quarter
 
-from ..scoring.conftest import QUARTER, survey
 from .test_monthly import add_complaints
 
 
@@ -167,8 +165,8 @@ def test_recomputing_shows_what_would_change_and_applies_only_when_confirmed(
         response = client.post(compute_url, {"campaign": campaign.slug, "month": "2024-08"})
         assert response.status_code == 302 and "recompute" in response.url and not enqueue.called
         page = client.get(response.url).content.decode()
-        assert "进入通报名单：东湖家园（东城街道）" in page and "移出通报名单：阳光花园（城关街道）" in page
-        assert "撤回待确认措施：更换项目经理 · 赵一" in page
+        assert "进入名单：东湖家园（东城街道）" in page and "移出名单：阳光花园（城关街道）" in page
+        assert "撤回待确认措施：更换项目经理 · 赵一" in page and "重新计算 2024-08：将发生的变化" in page
         # the preview changed nothing
         assert top("2024-08") == {"阳光花园"} and Action.objects.filter(kind="replace_manager").exists()
         client.post(compute_url, {"campaign": campaign.slug, "month": "2024-08", "confirmed": "1"})
@@ -198,24 +196,3 @@ def test_a_recomputation_with_unchanged_data_previews_no_change(campaign, projec
     add_complaints(projects["a"], "2024-07", 3)
     compute_month(campaign, "2024-07")
     assert preview(campaign, "2024-07") == []
-
-
-def test_a_computed_quarter_keeps_its_parameters_when_recomputed(campaign, projects, task_force):
-    campaign.list_rule = {"mode": "size", "red": 1, "black": 1}
-    campaign.save()
-    for key, value in (("a", 90), ("y", 80), ("b", 40)):
-        survey(campaign, projects[key], value)
-    compute_quarter(campaign, QUARTER)
-    values = {**parameters.current(campaign, "monthly"), **parameters.current(campaign, "quarterly")}
-    values["list_rule"] = {"mode": "size", "red": 2, "black": 2}
-    parameters.change(
-        campaign, values, parameters.default_starts(campaign, campaign.created_at.date()), task_force
-    )
-    campaign.list_rule = values["list_rule"]
-    campaign.save()
-    run = compute_quarter(campaign, QUARTER)
-    assert run.params["list_rule"] == {"mode": "size", "red": 1, "black": 1}
-    assert (
-        ParameterVersion.objects.get(scope="quarterly", applies_from="2024-Q2").values["list_rule"]["red"]
-        == 2
-    )

@@ -242,6 +242,8 @@ POLICY: dict[str, Policy] = {
     "scoring:quarter_detail": P(kinds=QUARTER),
     "scoring:quarter_export": P(kinds=QUARTER),
     "scoring:publish": P(get=NOBODY, write=OFFICIALS, kinds=QUARTER),
+    # a trial run, only for who may apply it; a published quarter (as in the world) redirects with the reason
+    "scoring:recompute": P(get=OFFICIALS, kinds=QUARTER, ok=frozenset({200, 302})),
     "list-entry-list": P(lists=("list_entry",), methods=API_LIST),
     "list-entry-detail": P(kinds=own("list_entry"), methods=API_DETAIL),
     "credit-rating-list": P(methods=API_LIST),
