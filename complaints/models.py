@@ -94,7 +94,7 @@ class ImportBatch(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name}（{self.created_at:%Y-%m-%d %H:%M}）"
+        return f"{self.file_name}（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
     @property
     def accepted_count(self) -> int:
@@ -419,7 +419,7 @@ class ResidentReport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.complaint_id} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class StatusLookup(models.Model):
@@ -434,4 +434,4 @@ class StatusLookup(models.Model):
         indexes = [models.Index(fields=["ip_hash", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.ip_hash[:8]} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.ip_hash[:8]} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

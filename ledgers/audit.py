@@ -29,6 +29,7 @@ from contextvars import ContextVar
 from django.apps import apps
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 REFUSAL = "审计记录只能追加，不能修改或删除"
@@ -75,7 +76,7 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["table_name", "row_id"], name="audit_table_row")]
 
     def __str__(self) -> str:
-        return f"{self.table_name}#{self.row_id} {self.op} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.table_name}#{self.row_id} {self.op} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 def append_only_tables() -> list[str]:

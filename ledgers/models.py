@@ -192,7 +192,7 @@ class LedgerEvent(models.Model):
         indexes = [models.Index(fields=["item", "at"], name="ledger_event_item_at")]
 
     def __str__(self) -> str:
-        return f"{self.item_id} {self.move} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.item_id} {self.move} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

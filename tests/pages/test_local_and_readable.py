@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from complaints.models import Complaint, ComplaintChange
+from complaints.models import Complaint, ComplaintChange, ImportBatch
 from ledgers.models import LedgerEvent
 from tests.ledgers.conftest import make_item
 
@@ -107,3 +107,9 @@ def test_a_public_project_page_links_to_the_online_report_form(client, project_a
     body = client.get(reverse("public:project", args=[project_a.public_token])).content.decode()
 
     assert f'href="{reverse("residents:report", args=[project_a.public_token])}"' in body
+
+
+def test_an_import_batch_is_named_by_its_shanghai_time(db):
+    batch = ImportBatch(file_name="12345.xlsx", created_at=datetime(2026, 12, 7, 23, 33, tzinfo=UTC))
+
+    assert str(batch) == "12345.xlsx（2026-12-08 07:33）"
