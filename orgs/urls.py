@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, inbox_views, views
+from . import import_views, inbox_views, user_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -20,6 +20,12 @@ urlpatterns = [
     path("pick/companies/", views.pick_company, name="pick_company"),
     path("pick/townships/", views.pick_township, name="pick_township"),
     path("pick/communities/", views.pick_community, name="pick_community"),
+    path("pick/regions/", views.pick_region, name="pick_region"),
+    path("pick/departments/", views.pick_department, name="pick_department"),
+    path("users/", user_views.user_list, name="user_list"),
+    path("users/new/", user_views.user_create, name="user_create"),
+    path("users/<int:pk>/", user_views.user_detail, name="user_detail"),
+    path("users/<int:pk>/active/", user_views.user_active, name="user_active"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

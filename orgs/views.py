@@ -13,7 +13,7 @@ from config.uploads import content_disposition
 from .excel import write_roster
 from .filters import CompanyFilter, ProjectFilter
 from .home import panels_for
-from .models import Company, Job, Project, ProjectAssignment, Region
+from .models import Company, Department, Job, Project, ProjectAssignment, Region
 from .roster_jobs import can_import
 
 PAGE_SIZE = 25
@@ -181,6 +181,19 @@ def pick_company(request: HttpRequest) -> HttpResponse:
 @login_required
 def pick_township(request: HttpRequest) -> HttpResponse:
     return _pick(request, Region.objects.visible_to(request.user).townships(), str)
+
+
+@login_required
+def pick_region(request: HttpRequest) -> HttpResponse:
+    """Any level (a task force belongs to its county or city, a township officer to a township)."""
+    regions = Region.objects.visible_to(request.user).only("name", "level")
+    return _pick(request, regions, lambda r: f"{r.name}（{r.get_level_display()}）")
+
+
+@login_required
+def pick_department(request: HttpRequest) -> HttpResponse:
+    departments = Department.objects.visible_to(request.user).select_related("region")
+    return _pick(request, departments.only("name", "region__name"), lambda d: f"{d.name}（{d.region.name}）")
 
 
 @login_required

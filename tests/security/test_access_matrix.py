@@ -38,6 +38,7 @@ from .matrix import (
 pytestmark = pytest.mark.django_db
 
 OFFICIALS = frozenset({"task_force", "admin"})
+ADMINS = frozenset({"admin"})
 REGION_STAFF = frozenset({"task_force", "township_a", "township_b", "admin"})
 NOT_COMPANY = SIGNED_IN - {"company_x", "company_y"}
 API_DETAIL = ("get", "post", "put", "patch", "delete")
@@ -90,6 +91,13 @@ POLICY: dict[str, Policy] = {
     "orgs:pick_project": P(lists=("project",)),
     "orgs:pick_company": P(lists=("company",)),
     "orgs:pick_township": P(),
+    "orgs:pick_region": P(),
+    "orgs:pick_department": P(),
+    # --- people: only administrators manage accounts (SPEC: admin — users and organisations) ---------
+    "orgs:user_list": P(get=ADMINS),
+    "orgs:user_create": P(get=ADMINS, write=ADMINS),
+    "orgs:user_detail": P(get=ADMINS, write=ADMINS, kinds=own("account")),
+    "orgs:user_active": P(get=NOBODY, write=ADMINS, kinds=own("account")),
     "orgs:pick_community": P(),
     "orgs:job_status": P(kinds=own("job")),
     "orgs:job_download": P(kinds=own("job"), ok=frozenset({404})),  # the world's jobs have no file
@@ -526,6 +534,8 @@ def build_personal(w, users):
         w.add("job", role, job, f"ZZTjob{role}", NOBODY, NOBODY, users={role, "admin"})
         note = Notification.objects.create(user=user, kind="test", title=f"提醒 ZZTnote{role}")
         w.add("notification", role, note, f"ZZTnote{role}", NOBODY, NOBODY, users={role})
+    account = make_user("ZZTaccount", User.Role.TOWNSHIP)
+    w.add("account", "zzt", account, "ZZTaccount", NOBODY, NOBODY, users={"admin"})
     job = Job.objects.create(kind="import_projects", title="导入 ZZTjobadmin", created_by=users["admin"])
     w.add("admin_job", "admin", job, "ZZTjobadmin", NOBODY, NOBODY, users={"admin"})
     job = Job.objects.create(kind="ledger_import", title="台账导入 ZZTledgerjob", created_by=users["township_a"],
