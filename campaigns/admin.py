@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .inspection_models import InspectionDraw, InspectionVisit
 from .models import Action, Campaign, Category, Phase, TaskForceMember, WorkGroup
+from .parameters import MONTHLY, QUARTERLY
 
 
 class PhaseInline(admin.TabularInline):
@@ -15,6 +16,9 @@ class CampaignAdmin(SimpleHistoryAdmin):
     list_display = ["title", "doc_number", "issuer", "issued_on", "jurisdiction", "is_active"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline]
+    # Rule parameters change only through the settings page, which records from which period a
+    # change applies (campaigns.parameters); here they would rewrite periods not yet computed.
+    readonly_fields = [*MONTHLY, *QUARTERLY]
 
 
 @admin.register(Category)

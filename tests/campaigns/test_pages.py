@@ -162,3 +162,12 @@ def test_api_lists_campaigns_and_categories_within_scope(role, request, yishui, 
     assert [c["slug"] for c in campaigns] == ["ys"]
     assert categories["count"] == 5
     assert client.get("/api/campaigns/other/").status_code == 404
+
+
+def test_the_admin_site_shows_rule_parameters_but_does_not_edit_them(client_for, admin_user, yishui):
+    """Only the settings page changes them, stating from which period (campaigns.parameters)."""
+    response = client_for(admin_user).get(reverse("admin:campaigns_campaign_change", args=[yishui.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "月度排名通报数" in page and 'name="ranking_size"' not in page and 'name="score_weights"' not in page
+    assert 'name="title"' in page
