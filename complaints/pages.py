@@ -148,13 +148,14 @@ def month_actions(user, campaign: Campaign, month: str):
 class TownshipYear:
     labels: list[str]
     this_year: list[int]
-    last_year: list[int]
+    last_year: list[int | None]
 
 
-def township_year(user, township: Region, year: int) -> TownshipYear:
+def township_year(user, township: Region, year: int, no_data: frozenset[str] = frozenset()) -> TownshipYear:
     """Complaints per month of a year and the year before, by 受理时间 in Shanghai (one query).
 
-    Counted over what the viewer may see: a company sees its own projects' share of the township."""
+    Counted over what the viewer may see: a company sees its own projects' share of the township.
+    `no_data`: months of the year whose same month last year has no data (无同比数据): no bar, not 0."""
     start, _ = rules.month_bounds(f"{year - 1}-01")
     _, end = rules.month_bounds(f"{year}-12")
     rows = (
@@ -169,8 +170,19 @@ def township_year(user, township: Region, year: int) -> TownshipYear:
     return TownshipYear(
         labels=[f"{m}月" for m in range(1, 13)],
         this_year=[counts.get(f"{year}-{m:02d}", 0) for m in range(1, 13)],
-        last_year=[counts.get(f"{year - 1}-{m:02d}", 0) for m in range(1, 13)],
+        last_year=[
+            None if f"{year}-{m:02d}" in no_data else counts.get(f"{year - 1}-{m:02d}", 0)
+            for m in range(1, 13)
+        ],
     )
+
+
+def months_without_last_year(campaign: Campaign, township: Region, year: int) -> frozenset[str]:
+    """The computed months of the year that had no figure for the same month last year."""
+    rows = TownshipMonth.objects.filter(
+        campaign=campaign, township=township, month__startswith=f"{year}-", last_year_count=None
+    )
+    return frozenset(rows.values_list("month", flat=True))
 
 
 def township_months(user, campaign: Campaign, township: Region, limit: int = 12):

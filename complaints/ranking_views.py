@@ -146,7 +146,9 @@ def township_page(request: HttpRequest) -> HttpResponse:
         "month": month,
         "run": run,
         "year": year,
-        "chart": pages.township_year(request.user, township, year).__dict__,
+        "chart": pages.township_year(
+            request.user, township, year, pages.months_without_last_year(campaign, township, year)
+        ).__dict__,
         "months": pages.township_months(request.user, campaign, township),
         "actions": pages.township_actions(request.user, campaign, township),
     }

@@ -119,3 +119,5 @@ def test_the_township_page_says_no_data_instead_of_a_rise(client_for, task_force
     )
     assert response.status_code == 200
     assert "无同比数据" in response.content.decode()
+    chart = response.context["chart"]
+    assert chart["last_year"][6] is None and chart["this_year"][6] == 4  # July: no bar, not a zero
