@@ -169,5 +169,7 @@ def test_the_admin_site_shows_rule_parameters_but_does_not_edit_them(client_for,
     response = client_for(admin_user).get(reverse("admin:campaigns_campaign_change", args=[yishui.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "月度排名通报数" in page and 'name="ranking_size"' not in page and 'name="score_weights"' not in page
+    assert (
+        "月度排名通报数" in page and 'name="ranking_size"' not in page and 'name="score_weights"' not in page
+    )
     assert 'name="title"' in page
