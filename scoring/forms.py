@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from config.uploads import upload_too_large
 from orgs.models import Project
 
+from .excel import ImportFileError, check_header
 from .periods import PeriodError, Quarter
 
 BS = {"class": "form-control"}
@@ -54,6 +56,22 @@ class ImportForm(ScopedForm):
         widget=forms.Select(SELECT),
     )
     file = forms.FileField(label=_("Excel 文件"), widget=forms.ClearableFileInput({**BS, "accept": ".xlsx"}))
+
+    def clean(self):
+        """One cap for every upload, and the header judged from the first rows only; the worker reads the rest."""
+        data = super().clean()
+        upload, kind = data.get("file"), data.get("kind")
+        if upload is None or kind is None:
+            return data
+        if problem := upload_too_large(upload.size):
+            self.add_error("file", problem)
+            return data
+        try:
+            check_header(upload, kind)
+        except ImportFileError as exc:
+            self.add_error("file", str(exc))
+        upload.seek(0)
+        return data
 
 
 class InspectionForm(ScopedForm):

@@ -13,6 +13,14 @@ from .quarterly import ScoringError, compute_quarter
 
 
 @shared_task(**RETRY)
+def import_scores_job(job_id: int) -> None:
+    """The import page's upload, read whole here rather than in the request."""
+    from . import import_jobs
+
+    import_jobs.run(Job.objects.select_related("created_by").get(pk=job_id))
+
+
+@shared_task(**RETRY)
 def compute_quarter_job(job_id: int) -> None:
     """The page's 计算 button: compute one quarter, recording progress and the outcome on the Job row."""
     job = Job.objects.select_related("created_by").get(pk=job_id)

@@ -15,7 +15,7 @@ from orgs.models import Job
 from orgs.outbox import enqueue
 from orgs.views import paginate
 
-from . import excel, recompute, tasks
+from . import excel, import_jobs, recompute, tasks
 from .forms import ComputeForm, EvaluationForm, ImportForm, InspectionForm, PublishMonthForm
 from .models import (
     CompanyAssessment,
@@ -28,7 +28,7 @@ from .models import (
     ScoreRun,
     UnitScore,
 )
-from .periods import PeriodError, Quarter
+from .periods import Quarter
 from .quarterly import ScoringError
 from .rules import INPUT_LABELS
 from .services import publish_month, publish_quarter, record_evaluation
@@ -315,16 +315,16 @@ def publish_month_view(request: HttpRequest) -> HttpResponse:
 def import_scores(request: HttpRequest) -> HttpResponse:
     _task_force_only(request)
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            result = excel.import_scores(
-                data["file"].read(), data["campaign"], data["quarter"], data["kind"], request.user
-            )
-        except (excel.ImportFileError, PeriodError) as exc:
-            form.add_error("file", str(exc))
-    return render(request, "scoring/import.html", {"form": form, "result": result})
+        job = import_jobs.start_import(
+            request.user, data["file"], data["campaign"], data["quarter"], data["kind"]
+        )
+        return redirect(f"{reverse('scoring:import')}?job={job.pk}")
+    jobs = Job.objects.visible_to(request.user).filter(kind=import_jobs.KIND)
+    job_id = request.GET.get("job", "")
+    current = jobs.filter(pk=job_id).first() if job_id.isdigit() else None
+    return render(request, "scoring/import.html", {"form": form, "job": current})
 
 
 @login_required

@@ -105,6 +105,7 @@ def test_upload_page_shows_row_errors(client_for, task_force, campaign, projects
     response = client_for(task_force).post(
         reverse("scoring:import"),
         {"campaign": campaign.pk, "quarter": QUARTER, "kind": "satisfaction", "file": upload},
+        follow=True,
     )
     page = response.content.decode()
     assert response.status_code == 200 and "新增 1 条" in page and "城关街道没有名为“无此小区”的项目" in page
@@ -113,3 +114,52 @@ def test_upload_page_shows_row_errors(client_for, task_force, campaign, projects
 def test_compute_quarter_command(campaign, surveyed, capsys):
     call_command("compute_quarter", QUARTER, "--campaign", campaign.slug)
     assert "黑榜 1" in capsys.readouterr().out
+
+
+def post_upload(client, content: bytes, kind: str = "satisfaction"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("s.xlsx", content)
+    data = {"campaign": _campaign_pk(), "quarter": QUARTER, "kind": kind, "file": upload}
+    return client.post(reverse("scoring:import"), data, follow=True)
+
+
+def _campaign_pk() -> int:
+    from campaigns.models import Campaign
+
+    return Campaign.objects.get().pk
+
+
+def test_an_upload_over_the_cap_is_refused_before_it_is_read(
+    client_for, task_force, campaign, projects, settings
+):
+    # Old code read any size into memory (600 MB → +574 MB) before looking at it.
+    settings.MAX_IMPORT_BYTES = 1000
+    page = post_upload(client_for(task_force), xlsx([("城关街道", "阳光花园", 90, 30)] * 50)).content.decode()
+    assert "文件太大" in page and not SatisfactionSurvey.objects.exists()
+
+
+def test_a_wrong_header_is_refused_in_the_request_from_the_first_rows_only(
+    client_for, task_force, campaign, projects, settings, tmp_path
+):
+    from unittest import mock
+
+    from orgs.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    with mock.patch("config.uploads.load_workbook_checked") as whole_read:
+        page = post_upload(client_for(task_force), xlsx([("a", "b")], header=("x", "y"))).content.decode()
+    assert "找不到表头" in page and not whole_read.called
+    assert not Job.objects.exists() and not list(tmp_path.rglob("*.xlsx"))
+
+
+def test_the_worker_imports_the_upload_and_removes_it(
+    client_for, task_force, campaign, projects, settings, tmp_path
+):
+    from orgs.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    post_upload(client_for(task_force), xlsx([("城关街道", "阳光花园", 90, 30)]))
+    job = Job.objects.get(kind="score_import")
+    assert job.status == Job.Status.DONE and job.message == "新增 1 条，更新 0 条，错误 0 行"
+    assert SatisfactionSurvey.objects.count() == 1 and not list(tmp_path.rglob("*.xlsx"))

@@ -20,9 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             campaign = pick_campaign(options["campaign"])
-            result = import_scores(
-                Path(options["file"]).read_bytes(), campaign, options["quarter"], options["kind"]
-            )
+            with Path(options["file"]).open("rb") as handle:  # streamed, never read whole into memory
+                result = import_scores(handle, campaign, options["quarter"], options["kind"])
         except (ImportFileError, PeriodError, ScoringError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         for e in result.errors:
