@@ -200,7 +200,9 @@ def open_table(path: Path) -> Table:
         if magic not in (b"PK\x03\x04", OLE_MAGIC):
             raise FileFormatError(WORKBOOK_REFUSAL)
         if magic == b"PK\x03\x04":
-            # The zip is checked before calamine inflates it: a sheet zip bomb is refused, not unpacked.
+            # A wrong file is refused from its first rows, before the whole sheet is inflated and loaded;
+            # then the zip is checked before calamine inflates it: a sheet zip bomb is refused, not unpacked.
+            check_header(raw, path.name)
             try:
                 check_spreadsheet_archive(raw)
             except UnsafeFile as exc:
