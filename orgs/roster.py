@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.uploads import excel_number_problem
+
 from .excel import LABELS, RosterRow, RosterSheet
 from .models import Company, Manager, Project, ProjectAlias, ProjectAssignment, Region
 from .validators import normalize_uscc, uscc_problem
@@ -146,6 +148,8 @@ def parse_row(row: RosterRow, sheet: RosterSheet) -> _Row:
     if code and (problem := uscc_problem(code)):
         raise RowRefused("credit_code", f"{sheet.where('credit_code')}：{problem}")
     phone = row.get("manager_phone")
+    if phone and (problem := excel_number_problem(phone)) and "科学计数法" in problem:
+        raise RowRefused("manager_phone", f"{sheet.where('manager_phone')}：{problem}")
     if phone and not PHONE.fullmatch(phone):
         raise RowRefused("manager_phone", f"{sheet.where('manager_phone')}：“{phone}”不是有效的电话号码")
     manager, company = row.get("manager"), row.get("company")

@@ -122,3 +122,31 @@ def test_a_file_the_worker_refuses_is_removed_from_disk(task_force, county, sett
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and "损坏" in job.message
     assert not list(tmp_path.glob("imports/*")) and job.params["path"] == ""
+
+
+def test_a_phone_number_excel_wrote_in_scientific_notation_is_refused_saying_so(
+    county, township_a_region, tmp_path
+):
+    from tests.orgs.roster_files import HEADER, workbook_bytes
+
+    row = [
+        1,
+        "城关街道",
+        None,
+        "书香苑",
+        None,
+        None,
+        100,
+        "鑫源物业有限公司",
+        None,
+        "赵一",
+        "1.38E+10",
+        None,
+        None,
+    ]
+    path = tmp_path / "phone.xlsx"
+    path.write_bytes(workbook_bytes([row], title=None))
+    assert len(HEADER) == len(row)
+    report = load(path, county)
+    assert report.rows[0].status == "refused"
+    assert "项目经理电话（K列）：“1.38E+10”是 Excel 对长数字显示的科学计数法" in report.rows[0].messages[0]
