@@ -495,6 +495,14 @@ def _legacy_head_rows(fileobj: IO[bytes], limit: int, index: int) -> list[list] 
     """.xls/.et hold at most 65,536 rows in a compound file calamine must read whole; the upload cap bounds it."""
     from python_calamine import CalamineWorkbook
 
+    from .spreadsheets import LEGACY_MAX_BYTES
+
+    size = fileobj.seek(0, io.SEEK_END)
+    fileobj.seek(0)
+    if size > LEGACY_MAX_BYTES:
+        raise UnsafeFile(
+            f"旧版 Excel（.xls/.et）文件过大（上限 {LEGACY_MAX_BYTES >> 20} MB），请在 Excel/WPS 中另存为 .xlsx 后再导入。"
+        )
     try:
         workbook = CalamineWorkbook.from_filelike(fileobj)
         if index >= len(workbook.sheet_names):

@@ -142,3 +142,17 @@ def test_a_preview_left_unconfirmed_for_a_day_is_removed(task_force, projects, t
     assert old.status == ImportBatch.Status.FAILED and not old.file and "未确认" in old.message
     assert fresh.file and fresh.status == ImportBatch.Status.QUEUED
     assert len(stored_files(media_root)) == 1 and not Complaint.objects.exists()
+
+
+def test_an_oversized_legacy_workbook_is_refused_before_calamine_loads_it(settings):
+    import io
+
+    from complaints.excel import FileFormatError, check_header
+    from config import spreadsheets
+
+    big = io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048)
+    with (
+        mock.patch.object(spreadsheets, "LEGACY_MAX_BYTES", 1024),
+        pytest.raises(FileFormatError, match="文件过大"),
+    ):
+        check_header(big, "old.xls")
