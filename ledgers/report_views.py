@@ -83,15 +83,18 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return _report_page(request)
 
 
-def _report_page(request: HttpRequest, case_form: CaseForm | None = None, status: int = 200) -> HttpResponse:
+def _report_page(
+    request: HttpRequest, case_form: CaseForm | None = None, status: int = 200, typed: dict | None = None
+) -> HttpResponse:
     """The task force's roll of who submitted and who is late; a township's own reports and its form
-    (`case_form` bound when a typical case was refused, so what was typed comes back)."""
+    (`case_form` bound when a typical case was refused, `typed` the refused report's figures and
+    text: what was typed comes back)."""
     user = request.user
     if not (_may_supervise(user) or user.role == User.Role.TOWNSHIP):
         raise Http404
     campaign = _campaign(request)
     month = _month(request, campaign)
-    if user.role == User.Role.TOWNSHIP and not request.GET.get("month"):
+    if user.role == User.Role.TOWNSHIP and not (request.GET.get("month") or request.POST.get("month")):
         month = service.month_to_fill(campaign, user.region, timezone.localdate())
     context = {
         "campaign": campaign,
@@ -110,6 +113,9 @@ def _report_page(request: HttpRequest, case_form: CaseForm | None = None, status
         context["indicators"] = service.indicators_of(campaign)
         context["cases"] = TypicalCase.objects.visible_to(user).filter(campaign=campaign, report=None)
         context["case_form"] = case_form or CaseForm(user=user)
+        current = context["current"]
+        context["form_values"] = typed["indicators"] if typed else (current.indicators if current else {})
+        context["form_summary"] = typed["summary"] if typed else (current.summary if current else "")
     return render(request, "ledgers/reports/report_list.html", context, status=status)
 
 
@@ -122,7 +128,8 @@ def report_submit(request: HttpRequest) -> HttpResponse:
         report = service.submit(campaign, request.user, month, request.POST, request.POST.get("summary", ""))
     except WorkflowError as error:
         messages.error(request, str(error))
-        return redirect(f"{reverse('ledgers:report_list')}?campaign={campaign.pk}&month={month}")
+        typed = {"indicators": request.POST.dict(), "summary": request.POST.get("summary", "")}
+        return _report_page(request, status=400, typed=typed)
     messages.success(request, "月报已报送。")
     return redirect("ledgers:report_detail", report.pk)
 

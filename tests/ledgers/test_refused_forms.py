@@ -96,3 +96,21 @@ def test_a_typical_case_with_a_refused_photo_keeps_what_was_written(
     page = response.content.decode()
     assert "某物业擅自占用公共收益" in page and "责令退还" in page and AGAIN in page
     assert not TypicalCase.objects.exists()
+
+
+def test_a_refused_monthly_report_comes_back_with_its_figures_and_text(client_for, township_a, campaign):
+    """Fails on the old code: a refused figure redirected to an empty form."""
+    from ledgers.models import MonthlyReport
+    from tests.ledgers.test_monthly_reports import INDICATORS
+
+    typed = {**INDICATORS, "fines_yuan": "-5", "summary": "本月排查12个小区，约谈物业企业2家。"}
+    client = client_for(township_a)
+    response = client.post(
+        reverse("ledgers:report_submit"), {"campaign": campaign.pk, "month": "2026-11", **typed}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "不能为负数" in page and "本月排查12个小区，约谈物业企业2家。" in page
+    assert 'value="-5"' in page and 'value="5000.5"' not in page and 'value="12"' in page
+    assert 'name="month" value="2026-11"' in page
+    assert not MonthlyReport.objects.exists()
