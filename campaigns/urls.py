@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel_views, inspection_views, selfcheck_views, views
+from . import excel_views, inspection_views, plan_views, selfcheck_views, views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("inspections/public/<int:pk>/", inspection_views.public_detail, name="inspection_public_detail"),
     path("<slug:slug>/", views.campaign_detail, name="campaign_detail"),
     path("<slug:slug>/settings/", views.campaign_settings, name="campaign_settings"),
+    path("<slug:slug>/plan/", plan_views.campaign_plan, name="campaign_plan"),
     path("<slug:slug>/ledger/export/", excel_views.ledger_export, name="ledger_export"),
     path("<slug:slug>/ledger/import/", excel_views.ledger_import, name="ledger_import"),
     path(

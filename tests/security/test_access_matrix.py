@@ -121,6 +121,7 @@ POLICY: dict[str, Policy] = {
     "campaigns:preset_source": P(kinds={"slug": "=yishui-2024"}),  # public government documents
     "campaigns:campaign_detail": P(kinds=CAMPAIGN),
     "campaigns:campaign_settings": P(get=OFFICIALS, write=OFFICIALS, kinds=CAMPAIGN),
+    "campaigns:campaign_plan": P(get=OFFICIALS, write=OFFICIALS, kinds=CAMPAIGN),
     "campaigns:ledger_export": P(
         get=EXCHANGE, kinds=CAMPAIGN, lists=("item",), read_post={"one_sheet": "on"}
     ),
