@@ -73,3 +73,15 @@ def test_go_confirm_on_a_complaint_opens_its_spelling(page, township_a, queue):
     entries = page.locator("[data-review-list] [data-review-item]")
     expect(entries).to_have_count(1)
     expect(entries.first).to_contain_text("城南村")
+
+
+def test_on_a_phone_a_spelling_is_settled_by_tapping(phone_page, township_a, projects, queue):
+    page = phone_page
+    login(page, township_a)
+    page.goto("/complaints/review/")
+    first = page.locator("[data-review-list] [data-review-item]").first
+    first.locator("label", has_text="阳光花园").click()
+    first.get_by_role("button", name="确认").click()
+    expect(page.locator("[data-review-list]")).to_contain_text("「阳光家园」共 3 条诉求已匹配到 阳光花园")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the queue overflows a 390 px phone ({width} px)"
