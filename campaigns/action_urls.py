@@ -8,6 +8,7 @@ app_name = "actions"
 urlpatterns = [
     path("", action_views.action_list, name="list"),
     path("export/", action_views.action_export, name="export"),
+    path("bulk/", action_views.action_bulk, name="bulk"),
     path("<int:pk>/", action_views.action_detail, name="detail"),
     path("<int:pk>/confirm/", action_views.action_confirm, name="confirm"),
     path("<int:pk>/waive/", action_views.action_waive, name="waive"),

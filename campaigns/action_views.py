@@ -1,13 +1,14 @@
 """The action register (整改措施登记): one list for every consequence in the product, monthly or quarterly.
 
 Every queryset is Action.objects.visible_to(user); decisions go through
-actions (confirm / waive / complete), which checks the role and the state.
+actions (confirm / waive / complete / decide_many), which checks the role and the state.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,38 +17,13 @@ from config.uploads import content_disposition
 from orgs.views import paginate
 from scoring.excel import workbook_bytes
 
+from . import action_evidence
 from . import actions as register
-from .action_forms import CompleteForm, WaiveForm
+from .action_forms import BulkDecisionForm, CompleteForm, WaiveForm
 from .filters import ActionFilter
 from .models import Action
 
-EVIDENCE_LABELS = {
-    "quarter": "季度",
-    "month": "月份",
-    "months": "月份",
-    "list": "榜单",
-    "score": "得分",
-    "rank": "排名",
-    "of": "参评总数",
-    "black_quarters": "上黑榜季度",
-    "list_rule": "榜单规则",
-    "black_projects": "黑榜项目数",
-    "served_projects": "服务项目数",
-    "share": "比例线",
-    "black_project_ids": "黑榜项目编号",
-    "company": "企业",
-    "on_black_list": "列入黑榜",
-    "price_quality_complaints": "质价不符诉求数",
-    "threshold": "降费评估线",
-    "last_quarters": "倒数季度",
-    "evaluated_on": "评价日期",
-    "evaluator": "评价单位",
-    "note": "评价意见",
-    "evaluation_id": "评价记录",
-    "count": "诉求量",
-    "counts": "诉求量",
-    "streak": "连续上榜月数",
-}
+PAGE_SIZE = 50
 
 
 def _actions(request: HttpRequest):
@@ -57,30 +33,54 @@ def _actions(request: HttpRequest):
 @login_required
 def action_list(request: HttpRequest) -> HttpResponse:
     filterset = ActionFilter(request.GET, queryset=_actions(request), request=request)
-    page = paginate(request, filterset.qs, 50)
+    page = paginate(request, filterset.qs, PAGE_SIZE)
+    names = action_evidence.project_names(page, request.user)
+    rows = [(a, action_evidence.summary(a.evidence, names)) for a in page]
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "can_decide": register.may_decide(request.user),
+        "bulk_form": BulkDecisionForm(user=request.user),
+    }
     template = "campaigns/_action_rows.html" if request.htmx else "campaigns/action_list.html"
-    return render(request, template, {"filter": filterset, "page": page})
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def action_bulk(request: HttpRequest) -> HttpResponse:
+    """Confirm or waive the ticked proposals; heavy ones first show a page naming them (issue 14)."""
+    back = reverse("actions:list") + ("?" + request.POST["next"] if request.POST.get("next") else "")
+    form = BulkDecisionForm(request.POST, user=request.user)
+    if not form.is_valid():
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, _("批量决定未执行：%(e)s") % {"e": errors})
+        return redirect(back)
+    data, user = form.cleaned_data, request.user
+    chosen = list(data["ids"].select_related("campaign", "project__township", "township"))
+    shown = register.was_shown(user, chosen, data["token"])
+    if data["decision"] == "confirm" and not shown and register.may_decide(user):
+        context = {
+            "chosen": chosen,
+            "heavy": register.heavy(chosen),
+            "token": register.confirmation_token(user, chosen),
+            "next": request.POST.get("next", ""),
+        }
+        return render(request, "campaigns/action_confirm_heavy.html", context)
+    try:
+        done = register.decide_many(chosen, user, data["decision"], data["reason"], data["token"])
+    except register.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        verb = _("确认") if data["decision"] == "confirm" else _("免除")
+        messages.success(request, _("已%(v)s %(n)s 项措施。") % {"v": verb, "n": done})
+    return redirect(back)
 
 
 @login_required
 def action_export(request: HttpRequest) -> HttpResponse:
     filterset = ActionFilter(request.GET, queryset=_actions(request), request=request)
-    rows = (
-        [
-            a.campaign.title,
-            a.get_kind_display(),
-            a.period,
-            a.get_target_type_display(),
-            a.target_name,
-            a.rule,
-            _evidence_text(a.evidence),
-            a.get_status_display(),
-            a.reason,
-            a.done_note,
-            timezone.localtime(a.created_at).strftime("%Y-%m-%d"),
-        ]
-        for a in filterset.qs.iterator(chunk_size=2000)
-    )
     header = [
         "整治行动",
         "措施",
@@ -94,7 +94,7 @@ def action_export(request: HttpRequest) -> HttpResponse:
         "办理结果",
         "提出日期",
     ]
-    data = workbook_bytes([("整改措施", header, rows)])
+    data = workbook_bytes([("整改措施", header, _export_rows(filterset.qs, request.user))])
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -102,32 +102,46 @@ def action_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _evidence_text(evidence: dict) -> str:
-    return "；".join(f"{EVIDENCE_LABELS.get(k, k)}：{_value(v)}" for k, v in evidence.items())
+def _export_rows(actions, user):
+    """Rows of the spreadsheet, 2,000 actions at a time with the project names their evidence needs."""
+    chunk: list[Action] = []
+    for action in actions.iterator(chunk_size=2000):
+        chunk.append(action)
+        if len(chunk) == 2000:
+            yield from _export_chunk(chunk, user)
+            chunk = []
+    yield from _export_chunk(chunk, user)
 
 
-LIST_NAMES = {"red": "红榜", "black": "黑榜"}
-
-
-def _value(value) -> str:
-    if isinstance(value, str) and value in LIST_NAMES:
-        return LIST_NAMES[value]
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+def _export_chunk(chunk: list[Action], user):
+    names = action_evidence.project_names(chunk, user)
+    for a in chunk:
+        yield [
+            a.campaign.title,
+            a.get_kind_display(),
+            action_evidence.period_words(a.period),
+            a.get_target_type_display(),
+            a.target_name,
+            a.rule,
+            action_evidence.text(a.evidence, names),
+            a.get_status_display(),
+            a.reason,
+            a.done_note,
+            timezone.localtime(a.created_at).strftime("%Y-%m-%d"),
+        ]
 
 
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(_actions(request), pk=pk)
     history = action.history.select_related("history_user").order_by("-history_date")
-    evidence = [(EVIDENCE_LABELS.get(k, k), _value(v)) for k, v in action.evidence.items()]
     context = {
         "action": action,
-        "evidence": evidence,
+        "evidence": action_evidence.describe(
+            action.evidence, action_evidence.project_names([action], request.user)
+        ),
         "history": history,
+        "heavy": action.kind in register.HEAVY_KINDS,
         "can_decide": register.may_decide(request.user),
         "waive_form": WaiveForm(),
         "complete_form": CompleteForm(),
@@ -149,7 +163,8 @@ def _decide(request: HttpRequest, pk: int, move) -> HttpResponse:
 @login_required
 @require_POST
 def action_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, lambda a: register.confirm(a, request.user))
+    token = request.POST.get("token", "")
+    return _decide(request, pk, lambda a: register.confirm(a, request.user, token))
 
 
 @login_required

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -246,9 +247,71 @@ def _require_task_force(user) -> None:
         raise ActionError("只有专班可以确认、免除或办结整改措施")
 
 
+# Issue 14: these end a company's contract, bar it, or name it in the press; confirming one asks
+# for a second step that names what will be confirmed (confirmation_token), in the page and the API.
+HEAVY_KINDS = frozenset(
+    {Action.Kind.REPLACE_COMPANY, Action.Kind.COMPANY_BLACKLIST, Action.Kind.MEDIA_EXPOSURE}
+)
+HEAVY_SALT = "actions.heavy-confirmation"
+
+
+def heavy(actions: Iterable[Action]) -> list[Action]:
+    return [a for a in actions if a.kind in HEAVY_KINDS]
+
+
+def confirmation_token(user, actions: Iterable[Action]) -> str:
+    """A signed note that this user was shown exactly these heavy actions before confirming them."""
+    return signing.dumps({"u": user.pk, "ids": sorted(a.pk for a in heavy(actions))}, salt=HEAVY_SALT)
+
+
+def was_shown(user, actions: list[Action], token: str) -> bool:
+    """Whether the token is this user's confirmation page for exactly these heavy actions (or none are heavy)."""
+    ids = sorted(a.pk for a in heavy(actions))
+    if not ids:
+        return True
+    try:
+        shown = signing.loads(token or "", salt=HEAVY_SALT, max_age=3600)
+    except signing.BadSignature:
+        return False
+    return shown == {"u": user.pk, "ids": ids}
+
+
+def _require_shown(user, actions: list[Action], token: str) -> None:
+    if not was_shown(user, actions, token):
+        names = "、".join(f"{a.get_kind_display()}（{a.target_name}）" for a in heavy(actions)[:3])
+        raise ActionError(f"启动更换物业企业程序、企业黑名单、媒体曝光须在确认页核对后再确认：{names}")
+
+
 @transaction.atomic
-def confirm(action: Action, user) -> Action:
+def decide_many(actions: list[Action], user, decision: str, reason: str = "", token: str = "") -> int:
+    """Confirm or waive many proposals with one reason, all or none (issue 14: 649 waiting in the demo).
+
+    Heavy kinds are confirmed only with the token of the page that listed them. Returns how many.
+    """
     _require_task_force(user)
+    if decision not in ("confirm", "waive"):
+        raise ActionError("请选择确认或免除")
+    if not actions:
+        raise ActionError("请至少勾选一项待确认的措施")
+    if decision == "confirm":
+        _require_shown(user, actions, token)
+        for action in actions:
+            _confirm(action, user)
+    else:
+        for action in actions:
+            waive(action, user, reason)
+    return len(actions)
+
+
+@transaction.atomic
+def confirm(action: Action, user, token: str = "") -> Action:
+    """Confirm one proposal; a heavy one only with the token of the page that showed it."""
+    _require_task_force(user)
+    _require_shown(user, [action], token)
+    return _confirm(action, user)
+
+
+def _confirm(action: Action, user) -> Action:
     if action.status != Action.Status.PROPOSED:
         raise ActionError(f"该措施当前为“{action.get_status_display()}”，不能确认")
     action.status, action.decided_by, action.decided_at = Action.Status.CONFIRMED, user, timezone.now()

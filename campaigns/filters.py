@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orgs.filters import StyledFilterSet
-from orgs.models import Region
+from orgs.models import Company, Region
 
 from .models import Action, Campaign, Category
 
@@ -36,6 +36,10 @@ def _campaigns(request):
     return Campaign.objects.visible_to(request.user) if request else Campaign.objects.none()
 
 
+def _companies(request):
+    return Company.objects.visible_to(request.user).order_by("name") if request else Company.objects.none()
+
+
 def _townships(request):
     return Region.objects.visible_to(request.user).townships() if request else Region.objects.none()
 
@@ -52,10 +56,11 @@ class ActionFilter(StyledFilterSet):
     township = django_filters.ModelChoiceFilter(
         label=_("街道/乡镇"), queryset=_townships, method="in_township"
     )
+    company = django_filters.ModelChoiceFilter(label=_("物业企业"), queryset=_companies)
 
     class Meta:
         model = Action
-        fields = ["q", "campaign", "kind", "status", "period", "target_type", "township"]
+        fields = ["q", "campaign", "kind", "status", "period", "target_type", "township", "company"]
 
     def in_township(self, queryset, name, value):
         return queryset.filter(Q(township=value) | Q(project__township=value))

@@ -33,7 +33,16 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class ActionQuerySet(RegionScopedQuerySet):
-    """Township officers see actions on their own projects and township; companies see their own."""
+    """Township officers see actions on their own projects and township; companies see their own.
+
+    A department sees only the actions aimed at it (a 表态发言 after a last-placed quarter): it
+    neither decides consequences nor carries out those on projects and companies (issue 14).
+    """
+
+    def visible_to(self, user) -> "ActionQuerySet":
+        if scope_for(user).kind == ScopeKind.REGION and user.role == user.Role.DEPARTMENT:
+            return self.filter(department_id=user.department_id) if user.department_id else self.none()
+        return super().visible_to(user)
 
 
 class SelfCheckQuerySet(RegionScopedQuerySet):

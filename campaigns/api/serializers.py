@@ -99,6 +99,12 @@ class ActionSerializer(serializers.ModelSerializer):
         return {"type": action.target_type, "id": action.target_id, "name": action.target_name}
 
 
+class ConfirmSerializer(serializers.Serializer):
+    confirmation = serializers.CharField(
+        required=False, help_text="启动更换物业企业程序、企业黑名单、媒体曝光：第一次确认时返回的核对令牌"
+    )
+
+
 class WaiveSerializer(serializers.Serializer):
     reason = serializers.CharField()
 

@@ -68,18 +68,26 @@ class ActionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         return actions
 
     def _move(self, move) -> Response:
+        action = None
         try:
             with transaction.atomic():
                 action = self.get_object()
                 move(action)
         except register.ActionError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            detail = {"detail": str(exc)}
+            if action is not None and register.heavy([action]) and register.may_decide(self.request.user):
+                # The API's confirmation step: send the same request again with this token.
+                detail["confirmation"] = register.confirmation_token(self.request.user, [action])
+            raise ValidationError(detail) from exc
         return self.tagged(action)
 
-    @extend_schema(request=None)
+    @extend_schema(request=serializers.ConfirmSerializer)
     @route(detail=True, methods=["post"])
     def confirm(self, request: Request, pk=None) -> Response:
-        return self._move(lambda a: register.confirm(a, request.user))
+        """A heavy consequence (更换物业企业, 黑名单, 媒体曝光) is refused with a `confirmation` token
+        the first time; posting again with it confirms."""
+        token = str(request.data.get("confirmation", ""))
+        return self._move(lambda a: register.confirm(a, request.user, token))
 
     @extend_schema(request=serializers.WaiveSerializer)
     @route(detail=True, methods=["post"])

@@ -238,6 +238,7 @@ POLICY: dict[str, Policy] = {
     "action-waive": P(get=NOBODY, write=OFFICIALS, kinds=own("action"), methods=API_LIST),
     "actions:list": P(lists=("action",)),
     "actions:export": P(lists=("action",)),
+    "actions:bulk": P(get=NOBODY, write=OFFICIALS),
     "actions:detail": P(kinds=own("action")),
     "actions:confirm": P(get=NOBODY, write=OFFICIALS, kinds=own("action")),
     "actions:waive": P(get=NOBODY, write=OFFICIALS, kinds=own("action")),
@@ -417,7 +418,7 @@ def build_actions(w, projects, campaign, letter):
             target_id=project.pk, target_name=f"{project.name} {tag}", project=project, company=project.company,
             township=project.township, region_path=project.region_path, rule="monthly_top50_streak",
         )  # fmt: skip
-        w.add("action", key, action, tag, {town}, {firm})
+        w.add("action", key, action, tag, {town}, {firm}, departments=set())  # issue 14: not aimed at one
 
 
 def build_selfchecks(w, projects, campaign, letter, users):
