@@ -17,7 +17,7 @@ from config.uploads import content_disposition
 from orgs.views import paginate
 from scoring.excel import workbook_bytes
 
-from . import action_evidence
+from . import action_evidence, action_rules, action_sources
 from . import actions as register
 from .action_forms import BulkDecisionForm, CompleteForm, WaiveForm
 from .filters import ActionFilter
@@ -147,6 +147,36 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "complete_form": CompleteForm(),
     }
     return render(request, "campaigns/action_detail.html", context)
+
+
+@login_required
+def action_sources_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue 16: the rows the action rests on, each table read through the viewer's scope."""
+    action = get_object_or_404(_actions(request), pk=pk)
+    context = {"action": action, "tables": action_sources.sources(action, request.user)}
+    return render(request, "campaigns/action_sources.html", context)
+
+
+@login_required
+def action_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable 告知书 (A4) to the company or unit: the rule with the seed quoted, the figures,
+    the source rows and how to object within the campaign's working days."""
+    action = get_object_or_404(_actions(request).select_related("company"), pk=pk)
+    rule = action_rules.rule_of(action)
+    context = {
+        "action": action,
+        "addressee": action.company.name if action.company_id else action.target_name,
+        "plan": action_rules.plan_name(action.campaign),
+        "period": action_evidence.period_words(action.period),
+        "quote": rule.quote if rule else "",
+        "evidence": action_evidence.describe(
+            action.evidence, action_evidence.project_names([action], request.user)
+        ),
+        "tables": action_sources.sources(action, request.user),
+        "issuer": action.campaign.issuer or f"{action.campaign.title}工作专班",
+        "today": timezone.localdate(),
+    }
+    return render(request, "campaigns/action_notice.html", context)
 
 
 def _decide(request: HttpRequest, pk: int, move) -> HttpResponse:

@@ -81,6 +81,9 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("导入的诉求数据从哪个月开始；此前的月份无同比数据。留空则以该月是否导入过诉求为准。"),
     )
+    # Issue 16: a company may object to a consequence within this many working days of its
+    # proposal or confirmation; the 告知书 states it.
+    objection_working_days = models.PositiveIntegerField(_("异议期限（工作日）"), default=5)
 
     created_at = models.DateTimeField(auto_now_add=True)
     objects = CampaignQuerySet.as_manager()
@@ -101,6 +104,7 @@ class Campaign(models.Model):
         "report_due_day",
         "fee_reduction_complaints",
         "complaint_data_since",
+        "objection_working_days",
         "list_rule",
         "score_weights",
         "credit_thresholds",

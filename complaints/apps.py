@@ -7,11 +7,15 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "12345诉求"
 
     def ready(self) -> None:
+        from campaigns import action_rules, action_sources
         from orgs.context_processors import register_nav
         from orgs.demo import DEMO_STEPS
         from orgs.home import register_panel
 
+        from .action_sources import monthly_sources
         from .panels import complaints_panel
+
+        action_sources.register(action_rules.MONTHLY, monthly_sources)
 
         register_nav(_("诉求列表"), "complaints:list", menu=_("诉求"))
         register_nav(_("月度排名"), "complaints:ranking", menu=_("诉求"))

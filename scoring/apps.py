@@ -9,11 +9,17 @@ class ScoringConfig(AppConfig):
     verbose_name = "考核评价"
 
     def ready(self) -> None:
+        from campaigns import action_rules
+        from campaigns import action_sources as sources
         from orgs.context_processors import register_nav
         from orgs.demo import DEMO_STEPS
         from orgs.home import register_panel
 
         from . import panels, signals  # noqa: F401 - signals connects the manager-change hook
+        from .action_sources import evaluation_sources, quarterly_sources
+
+        sources.register(action_rules.QUARTERLY, quarterly_sources)
+        sources.register(action_rules.EVALUATION, evaluation_sources)
 
         register_nav(_("季度考核"), "scoring:quarter_list", EVERY_ROLE, menu=_("考核"))
         register_nav(_("整改措施"), "actions:list", EVERY_ROLE, menu=_("考核"))

@@ -240,6 +240,8 @@ POLICY: dict[str, Policy] = {
     "actions:export": P(lists=("action",)),
     "actions:bulk": P(get=NOBODY, write=OFFICIALS),
     "actions:detail": P(kinds=own("action")),
+    "actions:sources": P(kinds=own("action")),
+    "actions:notice": P(kinds=own("action")),
     "actions:confirm": P(get=NOBODY, write=OFFICIALS, kinds=own("action")),
     "actions:waive": P(get=NOBODY, write=OFFICIALS, kinds=own("action")),
     "actions:complete": P(get=NOBODY, write=SIGNED_IN, kinds=own("action")),
