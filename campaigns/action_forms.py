@@ -48,3 +48,35 @@ class BulkDecisionForm(forms.Form):
         if data.get("decision") == "waive" and not data.get("reason", "").strip():
             self.add_error("reason", _("免除措施必须填写书面理由。"))
         return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (a phone's photo picker); each is checked by content when filed."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput({"class": "form-control", "accept": "image/*,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ObjectionForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("异议理由"),
+        widget=forms.Textarea(
+            {**BS, "rows": 5, "placeholder": "如：7月的3件诉求实际属于相邻的阳光家园；原项目经理已于6月离任"}
+        ),
+    )
+    files = MultipleFileField(label=_("证明材料（照片或 PDF，最多 5 个）"), required=False)
+
+
+class ObjectionDecisionForm(forms.Form):
+    DECISIONS = [("uphold", _("异议成立，撤销措施")), ("reject", _("驳回异议"))]
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea({**BS, "rows": 3}))

@@ -17,9 +17,9 @@ from config.uploads import content_disposition
 from orgs.views import paginate
 from scoring.excel import workbook_bytes
 
-from . import action_evidence, action_rules, action_sources
+from . import action_evidence, action_rules, action_sources, objections
 from . import actions as register
-from .action_forms import BulkDecisionForm, CompleteForm, WaiveForm
+from .action_forms import BulkDecisionForm, CompleteForm, ObjectionDecisionForm, WaiveForm
 from .filters import ActionFilter
 from .models import Action
 
@@ -142,6 +142,10 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "history": history,
         "heavy": action.kind in register.HEAVY_KINDS,
+        "objections": action.objections.select_related("filed_by", "decided_by").prefetch_related("files"),
+        "may_object": not objections.refusal(request.user, action),
+        "objection_deadline": objections.deadline(action),
+        "objection_form": ObjectionDecisionForm(),
         "can_decide": register.may_decide(request.user),
         "waive_form": WaiveForm(),
         "complete_form": CompleteForm(),

@@ -204,6 +204,13 @@ def _record_history(ids: list[int], history_type: str, user) -> None:
             )
 
 
+def task_force_of(campaign: Campaign):
+    """The task force of the campaign's jurisdiction or above: who sees every action of the campaign."""
+    jurisdiction = Region.objects.only("path").get(pk=campaign.jurisdiction_id)
+    above = [int(part) for part in jurisdiction.path.strip("/").split("/") if part]
+    return User.objects.filter(role=User.Role.TASK_FORCE, region_id__in=above)
+
+
 def announce_proposals(campaign: Campaign, period: str, since: datetime, source: str) -> list[Notification]:
     """待确认的整改措施: after a computation run, tell the task force once what it newly proposed.
 
@@ -224,9 +231,7 @@ def announce_proposals(campaign: Campaign, period: str, since: datetime, source:
     if not counts:
         return []
     labels = dict(Action.Kind.choices)
-    jurisdiction = Region.objects.only("path").get(pk=campaign.jurisdiction_id)
-    above = [int(part) for part in jurisdiction.path.strip("/").split("/") if part]
-    task_force = User.objects.filter(role=User.Role.TASK_FORCE, region_id__in=above)
+    task_force = task_force_of(campaign)
     query = urlencode({"campaign": campaign.slug, "period": period, "status": Action.Status.PROPOSED})
     return notify(
         task_force,

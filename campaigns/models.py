@@ -270,6 +270,7 @@ class Action(models.Model):
         CONFIRMED = "confirmed", _("已确认")
         WAIVED = "waived", _("已免除")
         DONE = "done", _("已办结")
+        WITHDRAWN = "withdrawn", _("已撤销（异议成立）")
 
     class TargetType(models.TextChoices):
         PROJECT = "project", _("项目")
@@ -402,3 +403,4 @@ class ParameterVersion(models.Model):
 
 # 双随机一公开 (seed 001) lives in its own module; imported here so Django registers its models.
 from .inspection_models import InspectionDraw, InspectionVisit  # noqa: E402, F401
+from .objection_models import Objection, ObjectionFile  # noqa: E402, F401

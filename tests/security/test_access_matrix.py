@@ -39,6 +39,7 @@ pytestmark = pytest.mark.django_db
 
 OFFICIALS = frozenset({"task_force", "admin"})
 ADMINS = frozenset({"admin"})
+COMPANIES = frozenset({"company_x", "company_y"})
 REGION_STAFF = frozenset({"task_force", "township_a", "township_b", "admin"})
 NOT_COMPANY = SIGNED_IN - {"company_x", "company_y"}
 API_DETAIL = ("get", "post", "put", "patch", "delete")
@@ -241,6 +242,10 @@ POLICY: dict[str, Policy] = {
     "actions:bulk": P(get=NOBODY, write=OFFICIALS),
     "actions:detail": P(kinds=own("action")),
     "actions:sources": P(kinds=own("action")),
+    # Refused (403, with the reason) to all but the company the action is about, within its period.
+    "actions:object": P(write=COMPANIES, kinds=own("action"), ok=frozenset({200, 403})),
+    "actions:objection_decide": P(get=NOBODY, write=OFFICIALS, kinds=own("objection")),
+    "actions:objection_file": P(kinds=own("objection_file")),
     "actions:notice": P(kinds=own("action")),
     "actions:confirm": P(get=NOBODY, write=OFFICIALS, kinds=own("action")),
     "actions:waive": P(get=NOBODY, write=OFFICIALS, kinds=own("action")),
@@ -320,7 +325,7 @@ def world(
     build_ledger_records(w, items, users, letter)
     build_complaints(w, projects, letter, users, county)
     build_month(campaign, users)
-    build_actions(w, projects, campaign, letter)
+    build_actions(w, projects, campaign, letter, users)
     build_selfchecks(w, projects, campaign, letter, users)
     build_scores(w, projects, campaign, letter, users)
     build_reporting(w, campaign, users, {"A": township_a_region, "B": township_b_region})
@@ -411,7 +416,12 @@ def build_month(campaign, users):
     publish_month(campaign, "2024-07", users["task_force"])
 
 
-def build_actions(w, projects, campaign, letter):
+def build_actions(w, projects, campaign, letter, users):
+    from django.core.files.base import ContentFile
+
+    from campaigns.models import Objection, ObjectionFile
+
+    filer = {"X": users["company_x"], "Y": users["company_y"]}
     for key, project in projects.items():
         town, firm = letter[key]
         tag = f"ZZTact{key}"
@@ -421,6 +431,16 @@ def build_actions(w, projects, campaign, letter):
             township=project.township, region_path=project.region_path, rule="monthly_top50_streak",
         )  # fmt: skip
         w.add("action", key, action, tag, {town}, {firm}, departments=set())  # issue 14: not aimed at one
+        objection = Objection.objects.create(
+            action=action, company=project.company, region_path=project.region_path,
+            reasons=f"ZZTobj{key}", filed_by=filer[firm],
+        )  # fmt: skip
+        w.add("objection", key, objection, f"ZZTobj{key}", {town}, {firm}, departments=set())
+        stored = ObjectionFile(
+            objection=objection, original_name="证明.pdf", content_type="application/pdf", size=9
+        )
+        stored.file.save("upload.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+        w.add("objection_file", key, stored, None, {town}, {firm}, departments=set())
 
 
 def build_selfchecks(w, projects, campaign, letter, users):
