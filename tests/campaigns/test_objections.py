@@ -10,9 +10,11 @@ from django.urls import reverse
 
 from campaigns import objections
 from campaigns.models import Action, Objection
+from complaints.monthly import compute_month
 from complaints.rules import SHANGHAI
 from orgs.models import Notification
 from tests.campaigns.test_action_register import proposal
+from tests.campaigns.test_action_sources import streak_action  # noqa: F401 - the fixture
 from tests.samples.photos import camera_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +153,13 @@ def test_a_township_cannot_decide_an_objection(client_for, company_x, township_a
 
     objection.refresh_from_db()
     assert objection.status == "pending"
+
+
+def test_a_rerun_leaves_an_action_withdrawn_by_an_upheld_objection(company_x, task_force, streak_action):  # noqa: F811
+    objection = objections.file_objection(streak_action, company_x, "诉求属于其他项目")
+    objections.uphold(objection, task_force, "核实属实")
+
+    compute_month(streak_action.campaign, "2024-08")
+
+    again = Action.objects.filter(campaign=streak_action.campaign, period="2024-08", kind=streak_action.kind)
+    assert [(a.pk, a.status) for a in again] == [(streak_action.pk, Action.Status.WITHDRAWN)]
