@@ -19,8 +19,8 @@ def test_company_objects_from_its_phone_and_the_task_force_upholds_it(
     page,
     company_x,
     task_force,
-    streak_action,
-    tmp_path,  # noqa: F811
+    streak_action,  # noqa: F811 - the imported fixture
+    tmp_path,
 ):
     photo = tmp_path / "IMG_2031.jpg"
     photo.write_bytes(camera_jpeg())
