@@ -13,11 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orgs.models import Company
-from orgs.querysets import RegionScopedQuerySet
 
 
-class ObjectionQuerySet(RegionScopedQuerySet):
-    """Officers see the objections under their region; a company sees its own."""
+class ObjectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ObjectionQuerySet":
+        """Whoever sees the action sees its objections (a department only those on actions aimed at it)."""
+        from .models import Action
+
+        return self.filter(action__in=Action.objects.visible_to(user))
 
 
 def objection_path(attachment: "ObjectionFile", filename: str) -> str:
@@ -34,7 +37,6 @@ class Objection(models.Model):
 
     action = models.ForeignKey("campaigns.Action", models.PROTECT, related_name="objections")
     company = models.ForeignKey(Company, models.PROTECT, related_name="objections")
-    region_path = models.CharField(max_length=255, db_index=True)
     reasons = models.TextField(_("异议理由"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")

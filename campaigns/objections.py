@@ -76,7 +76,6 @@ def file_objection(action: Action, user, reasons: str, uploads: Iterable[Uploade
     objection = Objection.objects.create(
         action=action,
         company_id=user.company_id,
-        region_path=action.region_path,
         reasons=reasons.strip(),
         filed_by=user,
     )

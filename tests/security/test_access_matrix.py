@@ -432,7 +432,7 @@ def build_actions(w, projects, campaign, letter, users):
         )  # fmt: skip
         w.add("action", key, action, tag, {town}, {firm}, departments=set())  # issue 14: not aimed at one
         objection = Objection.objects.create(
-            action=action, company=project.company, region_path=project.region_path,
+            action=action, company=project.company,
             reasons=f"ZZTobj{key}", filed_by=filer[firm],
         )  # fmt: skip
         w.add("objection", key, objection, f"ZZTobj{key}", {town}, {firm}, departments=set())
