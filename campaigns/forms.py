@@ -156,7 +156,8 @@ class CampaignParametersForm(forms.ModelForm):
             self.instance.list_rule = {"mode": mode, "red": red, "black": black}
 
 
-_AT_ONCE = ("title", "target", "ledger_title", "is_active", "report_due_day", "complaint_data_since")
+_AT_ONCE = ("title", "target", "ledger_title", "is_active", "report_due_day", "complaint_data_since",
+            "objection_working_days")  # fmt: skip
 
 
 def _plain(value):

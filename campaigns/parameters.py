@@ -20,7 +20,7 @@ from .models import Campaign, ParameterVersion
 
 Scope = ParameterVersion.Scope
 
-# Which computation reads each parameter. The others (月报截止日, 诉求数据起始月) are not rules of
+# Which computation reads each parameter. The others (月报截止日, 诉求数据起始月, 异议期限) are not rules of
 # a period's ranking and apply at once.
 MONTHLY = (
     "ranking_size",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_complaint_data_since'),
+        ('campaigns', '0007_category_plan_order'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0006_objection_working_days'),
+        ('campaigns', '0008_objection_working_days'),
         ('orgs', '0004_outbox_and_scheduled_slots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
