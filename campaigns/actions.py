@@ -164,7 +164,8 @@ def withdraw_stale(campaign: Campaign, period: str, computation: str, kept: set[
     Only the kinds the computation proposes (from the rule registry, so a new rule is never
     forgotten here), never an action the task force already decided, and never another rule's
     proposal of the same period (a failed evaluation's 更换物业企业, told by its evidence marker).
-    The deletion sends each row's signal, so its history keeps when it was withdrawn. Returns how many.
+    The deletion sends each row's signal, so its history keeps when it was withdrawn; one a company
+    objected to is kept as 已撤销 with its objection. Returns how many.
     """
     stale = Action.objects.filter(
         campaign=campaign,
@@ -179,8 +180,11 @@ def withdraw_stale(campaign: Campaign, period: str, computation: str, kept: set[
         for pk, *key in stale.values_list("pk", "kind", "target_type", "target_id")
         if tuple(key) not in kept
     ]
-    if ids:
-        Action.objects.filter(pk__in=ids).delete()
+    contested = Action.objects.filter(pk__in=ids, objections__isnull=False).distinct()
+    for action in contested:  # the company's objection stays with the record it objected to
+        action.status, action.reason = Action.Status.WITHDRAWN, "重新计算后不再符合规则，自动撤销"
+        action.save()
+    Action.objects.filter(pk__in=ids).exclude(status=Action.Status.WITHDRAWN).delete()
     return len(ids)
 
 

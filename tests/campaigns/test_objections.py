@@ -163,3 +163,15 @@ def test_a_rerun_leaves_an_action_withdrawn_by_an_upheld_objection(company_x, ta
 
     again = Action.objects.filter(campaign=streak_action.campaign, period="2024-08", kind=streak_action.kind)
     assert [(a.pk, a.status) for a in again] == [(streak_action.pk, Action.Status.WITHDRAWN)]
+
+
+def test_a_rerun_that_no_longer_supports_an_objected_proposal_keeps_it_withdrawn(company_x, campaign, action):
+    """Found by the access matrix: the rerun deleted the proposal and hit the objection's PROTECT."""
+    objection = objections.file_objection(action, company_x, "诉求属于其他项目")
+    Action.objects.filter(pk=action.pk).update(period="2024-08", target_id=10**9)
+
+    compute_month(campaign, "2024-08")
+
+    action.refresh_from_db()
+    assert action.status == Action.Status.WITHDRAWN and "重新计算" in action.reason
+    assert Objection.objects.get(pk=objection.pk).action_id == action.pk
