@@ -18,7 +18,7 @@ from orgs.notifications import notify
 
 from . import workflow
 from .models import LedgerEvent, LedgerItem, OrderResponse, RectificationOrder
-from .workflow import ACCEPTORS, COMPANY, NotAllowed, WorkflowError, role_of
+from .workflow import ACCEPTORS, COMPANY, NotAllowed, WorkflowError, role_of, within_bounds
 
 Decision = OrderResponse.Decision
 
@@ -58,6 +58,7 @@ def issue(
         raise WorkflowError("整改时限不能早于今天。")
     if not (body or "").strip():
         raise WorkflowError("请填写通知书正文。")
+    within_bounds(RectificationOrder, {"number": number, "title": title, "deadline": deadline, "body": body})
     sender_org = str(user.organisation or "")
     order = RectificationOrder.objects.create(
         number=number.strip() or next_number(sender_org, timezone.localdate().year),

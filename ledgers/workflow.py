@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, Category
+from config.bounds import check_fields
 from orgs.models import Department, Notification, Project, User
 from orgs.notifications import notify
 
@@ -112,6 +113,14 @@ EDITABLE_FIELDS[TASK_FORCE] = EDITABLE_FIELDS[TOWNSHIP]
 EDITABLE_FIELDS[ADMIN] = EDITABLE_FIELDS[TOWNSHIP]
 
 
+def within_bounds(model: type, values: dict) -> None:
+    """Texts and dates within config.bounds (a deadline in year 9999, a 200,000-character problem)."""
+    try:
+        check_fields(model, values)
+    except ValidationError as error:
+        raise WorkflowError(error.messages[0]) from error
+
+
 def role_of(user: User) -> str:
     return ADMIN if user.is_admin else user.role
 
@@ -172,6 +181,8 @@ def _apply(
     note: str = "",
 ) -> LedgerItem:
     """Set the fields, record every real change as [before, after], bump the version, save."""
+    within_bounds(LedgerItem, values)
+    within_bounds(LedgerEvent, {"note": note})
     before_status = item.status
     changes = {}
     for field, value in values.items():
@@ -235,6 +246,8 @@ def create_item(
     if not (problem or "").strip():
         raise WorkflowError("请填写存在问题。")
     check_cell_limit({"problem": problem, **fields})
+    within_bounds(LedgerItem, {"problem": problem, "deadline": deadline, **fields})
+    within_bounds(LedgerEvent, {"note": note})
     item = LedgerItem.objects.create(
         campaign=campaign,
         project=project,

@@ -3,11 +3,14 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from config.bounds import INTEGER_MAX
 
 from .models import Company, Manager, Notification, Project, Region
 from .widgets import draw_quickly
@@ -50,8 +53,38 @@ class ListedChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ListedModelChoiceField
 
 
+def _fits_an_id(value) -> bool:
+    """False for a number no primary key can be: SQLite raised OverflowError (a 500) on ?project=1e30's kin."""
+    try:
+        return abs(int(str(value).strip())) <= INTEGER_MAX
+    except ValueError:
+        return True  # not a number at all: the field's own check refuses it
+
+
+def bound_numbers(field: forms.Field) -> None:
+    """Bound a filter field's numbers to what the database holds, so a huge value is a 400, not a 500.
+
+    Issue 18: GET /api/campaign-categories/?parent=1e30 overflowed SQLite's integer. Number filters get
+    a range; id choices refuse an out-of-range id before the database is asked.
+    """
+    if isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):
+        field.validators += [MinValueValidator(-INTEGER_MAX), MaxValueValidator(INTEGER_MAX)]
+    elif isinstance(field, ModelChoiceField):
+        look_up = field.to_python
+
+        def to_python(value):
+            if value not in field.empty_values and not _fits_an_id(value):
+                raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
+            return look_up(value)
+
+        field.to_python = to_python
+
+
 class StyledFilterSet(django_filters.FilterSet):
-    """A FilterSet whose form renders with Bootstrap classes; every list page's filters derive from it."""
+    """A FilterSet whose form renders with Bootstrap classes; every list page's filters derive from it.
+
+    Every number and id it takes is bounded (bound_numbers), on the page and in the API alike.
+    """
 
     @property
     def form(self):
@@ -60,6 +93,7 @@ class StyledFilterSet(django_filters.FilterSet):
             return form
         form.styled = True
         for field in form.fields.values():
+            bound_numbers(field)
             if isinstance(field, ModelChoiceField) and isinstance(field.widget, forms.Select):
                 field.iterator = ListedChoiceIterator
                 field.widget.choices = field.choices

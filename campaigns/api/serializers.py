@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from config.api_fields import BoundedModelSerializer, text_field
+
 from ..models import Action, Campaign, Category, Phase, SelfCheck
 
 
-class PhaseSerializer(serializers.ModelSerializer):
+class PhaseSerializer(BoundedModelSerializer):
     # A plain string (phase / milestone): several apps have a "kind" enum and the schema's
     # enum names would collide.
     kind = serializers.CharField(read_only=True, help_text="phase 阶段 / milestone 时间节点")
@@ -13,7 +15,7 @@ class PhaseSerializer(serializers.ModelSerializer):
         fields = ["name", "kind", "start", "end", "dates_text", "description"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(BoundedModelSerializer):
     jurisdiction = serializers.StringRelatedField()
     phases = PhaseSerializer(many=True, read_only=True)
 
@@ -37,7 +39,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         ]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(BoundedModelSerializer):
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     lead_units = serializers.StringRelatedField(many=True)
     supporting_units = serializers.StringRelatedField(many=True)
@@ -58,7 +60,7 @@ class CategorySerializer(serializers.ModelSerializer):
         ]
 
 
-class SelfCheckSerializer(serializers.ModelSerializer):
+class SelfCheckSerializer(BoundedModelSerializer):
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     project = serializers.StringRelatedField()
     filled_by = serializers.StringRelatedField()
@@ -68,7 +70,7 @@ class SelfCheckSerializer(serializers.ModelSerializer):
         fields = ["id", "campaign", "project", "project_id", "template", "answers", "filled_by", "filled_at"]
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(BoundedModelSerializer):
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -106,8 +108,8 @@ class ConfirmSerializer(serializers.Serializer):
 
 
 class WaiveSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = text_field()
 
 
 class CompleteSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = text_field()

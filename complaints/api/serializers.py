@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from config.api_fields import BoundedModelSerializer
+
 from ..models import Complaint, MonthlyRanking
 
 
@@ -8,7 +10,7 @@ class ProjectRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class RankingSerializer(serializers.ModelSerializer):
+class RankingSerializer(BoundedModelSerializer):
     project = ProjectRefSerializer()
     township = serializers.CharField(source="township.name")
     company = serializers.CharField(source="company.name", default=None, allow_null=True)
@@ -23,7 +25,7 @@ class RankingSerializer(serializers.ModelSerializer):
                   "previous_month", "streak"]  # fmt: skip
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(BoundedModelSerializer):
     township = serializers.CharField(source="township.name")
     project = ProjectRefSerializer(allow_null=True)
 

@@ -7,9 +7,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Campaign, Category
+from config.api_fields import BoundedDateField, BoundedModelSerializer, text_field
 from orgs.models import Department, Project
 
 from ..models import Evidence, LedgerEvent, LedgerItem, OrderResponse, RectificationOrder
+
+
+def _length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
@@ -19,7 +24,7 @@ class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
         return self.queryset.model.objects.visible_to(self.context["request"].user)
 
 
-class LedgerItemSerializer(serializers.ModelSerializer):
+class LedgerItemSerializer(BoundedModelSerializer):
     campaign = ScopedPrimaryKey(queryset=Campaign.objects.all())
     project = ScopedPrimaryKey(queryset=Project.objects.all())
     category = ScopedPrimaryKey(queryset=Category.objects.all(), required=False, allow_null=True)
@@ -96,15 +101,15 @@ class MoveSerializer(serializers.Serializer):
     """Input of a move; which fields a move needs is said in its description."""
 
     version = serializers.IntegerField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = text_field(required=False, allow_blank=True, default="")
+    reason = text_field(required=False, allow_blank=True, default="")
     level = serializers.ChoiceField(choices=["county", "city"], required=False)
-    deadline = serializers.DateField(required=False)
-    new_deadline = serializers.DateField(required=False)
-    plan = serializers.CharField(required=False, allow_blank=True, default="")
+    deadline = BoundedDateField(required=False)
+    new_deadline = BoundedDateField(required=False)
+    plan = text_field(required=False, allow_blank=True, default="")
 
 
-class LedgerEventSerializer(serializers.ModelSerializer):
+class LedgerEventSerializer(BoundedModelSerializer):
     actor_name = serializers.CharField(source="actor.__str__", read_only=True, default=None)
 
     class Meta:
@@ -123,7 +128,7 @@ class LedgerEventSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(BoundedModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -150,7 +155,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class OrderResponseSerializer(serializers.ModelSerializer):
+class OrderResponseSerializer(BoundedModelSerializer):
     item_reference = serializers.CharField(source="item.reference", read_only=True)
     problem = serializers.CharField(source="item.problem", read_only=True)
     item_status = serializers.CharField(source="item.status", read_only=True)
@@ -175,13 +180,19 @@ class OrderResponseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RectificationOrderSerializer(serializers.ModelSerializer):
+class RectificationOrderSerializer(BoundedModelSerializer):
     lines = OrderResponseSerializer(source="responses", many=True, read_only=True)
     items = serializers.PrimaryKeyRelatedField(many=True, write_only=True, queryset=LedgerItem.objects.all())
     project_name = serializers.CharField(source="project.name", read_only=True)
     company_name = serializers.CharField(source="company.name", read_only=True)
-    number = serializers.CharField(required=False, allow_blank=True, default="")
-    title = serializers.CharField(required=False, allow_blank=True, default="")
+    # Hand-written (they have defaults the model does not), so they take the model's lengths here:
+    # a 65-character 文号 overflowed PostgreSQL's varchar(64) with a 500.
+    number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=_length(RectificationOrder, "number")
+    )
+    title = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=_length(RectificationOrder, "title")
+    )
 
     class Meta:
         model = RectificationOrder
@@ -224,9 +235,9 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    measures = serializers.CharField()
+    measures = text_field()
 
 
 class DecideSerializer(serializers.Serializer):
     accepted = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = text_field(required=False, allow_blank=True, default="")

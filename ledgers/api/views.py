@@ -175,7 +175,7 @@ class LedgerItemViewSet(
     )
 
     @extend_schema(responses=serializers.LedgerEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole history, as one list
     def history(self, request: Request, pk=None) -> Response:
         item = self.get_object()
         events = item.events.select_related("actor")

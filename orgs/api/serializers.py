@@ -1,27 +1,29 @@
 from rest_framework import serializers
 
+from config.api_fields import BoundedModelSerializer
+
 from ..models import Company, Department, Manager, Project, Region, User
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(BoundedModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "name", "level", "parent"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(BoundedModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "region"]
 
 
-class CompanySerializer(serializers.ModelSerializer):
+class CompanySerializer(BoundedModelSerializer):
     class Meta:
         model = Company
         fields = ["id", "name", "credit_code", "contact", "phone", "address"]
 
 
-class ManagerSerializer(serializers.ModelSerializer):
+class ManagerSerializer(BoundedModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True)
 
     class Meta:
@@ -29,7 +31,7 @@ class ManagerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "phone", "company", "company_name"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(BoundedModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True, default=None)
     company_name = serializers.CharField(source="company.name", read_only=True, default=None)
@@ -59,7 +61,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(BoundedModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     organisation = serializers.SerializerMethodField()
 

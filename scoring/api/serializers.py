@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from config.api_fields import BoundedModelSerializer
+
 from ..models import CreditRating, ListEntry
 
 
-class ListEntrySerializer(serializers.ModelSerializer):
+class ListEntrySerializer(BoundedModelSerializer):
     quarter = serializers.CharField(source="run.quarter")
     campaign = serializers.CharField(source="run.campaign.slug")
     project = serializers.SerializerMethodField()
@@ -20,7 +22,7 @@ class ListEntrySerializer(serializers.ModelSerializer):
         return {"id": entry.company_id, "name": entry.company.name} if entry.company_id else None
 
 
-class CreditRatingSerializer(serializers.ModelSerializer):
+class CreditRatingSerializer(BoundedModelSerializer):
     quarter = serializers.CharField(source="run.quarter")
     campaign = serializers.CharField(source="run.campaign.slug")
     company = serializers.SerializerMethodField()
