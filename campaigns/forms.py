@@ -58,6 +58,7 @@ class CampaignParametersForm(forms.ModelForm):
             "target",
             "ledger_title",
             "is_active",
+            "acceptance",
             "report_due_day",
             "complaint_data_since",
             *(

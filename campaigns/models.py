@@ -52,6 +52,21 @@ class Campaign(models.Model):
         default="{campaign}整治工作台账",
         help_text=_("可用 {campaign}、{category}"),
     )
+
+    class Acceptance(models.TextChoices):
+        """Who may 验收销号 an item (issue 18, item 8: separation of duties)."""
+
+        SAME_UNIT = "same_unit", _("镇街或专班均可验收（不限经办人）")
+        OTHER_OFFICER = "other_officer", _("须由登记人、申请验收人以外的人员验收")
+        TASK_FORCE = "task_force", _("须由专班验收")
+
+    acceptance = models.CharField(
+        _("验收销号要求"),
+        max_length=16,
+        choices=Acceptance.choices,
+        default=Acceptance.SAME_UNIT,
+        help_text=_("防止同一人登记、申请验收并自行销号：可要求由另一名人员或专班验收。"),
+    )
     is_active = models.BooleanField(_("进行中"), default=True)
 
     # Rule parameters (SPEC.md "Parameters per campaign"; defaults from seed 000).

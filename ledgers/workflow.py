@@ -128,7 +128,31 @@ def role_of(user: User) -> str:
 def can(user: User, item: LedgerItem, move: Move) -> bool:
     """May this user make this move on this item now? (Scope is checked again when the move runs.)"""
     rule = TRANSITIONS.get((item.status, move))
-    return rule is not None and role_of(user) in rule[1]
+    if rule is None or role_of(user) not in rule[1]:
+        return False
+    return move != Move.ACCEPT or acceptance_refusal(user, item) is None
+
+
+def acceptance_refusal(user: User, item: LedgerItem) -> str | None:
+    """Why this user may not accept (验收销号) this item under its campaign's rule, or None.
+
+    Seed 001: "整治一个、验收一个、销号一个" — acceptance is a check on the work, so a campaign can
+    require that it is not made by the one who logged the problem or asked for acceptance
+    (OTHER_OFFICER), or only by the task force (TASK_FORCE); the history shows who did each step.
+    """
+    rule = item.campaign.acceptance
+    if rule == Campaign.Acceptance.TASK_FORCE and role_of(user) != TASK_FORCE:
+        return "按本整治行动的规定，验收销号须由专班进行。"
+    if rule == Campaign.Acceptance.OTHER_OFFICER and user.pk in _registered_or_submitted_by(item):
+        return (
+            "按本整治行动的规定，登记或申请验收该问题的人员不能自己验收销号，请由本单位其他人员或专班验收。"
+        )
+    return None
+
+
+def _registered_or_submitted_by(item: LedgerItem) -> set[int]:
+    submitters = item.events.filter(move=Move.SUBMIT).order_by("-id").values_list("actor_id", flat=True)[:1]
+    return {pk for pk in (item.created_by_id, *submitters) if pk is not None}
 
 
 def available_moves(item: LedgerItem, user: User) -> list[Move]:
@@ -170,6 +194,9 @@ def check_move(user: User | None, item: LedgerItem, move: Move) -> str | None:
         raise WorkflowError(f"问题处于“{item.get_status_display()}”状态，不能{MOVE_LABELS[move]}。")
     if user is not None and role_of(user) not in rule[1]:
         raise NotAllowed(f"您的角色（{user.get_role_display()}）不能对该问题{MOVE_LABELS[move]}。")
+    refusal = acceptance_refusal(user, item) if user is not None and move == Move.ACCEPT else None
+    if refusal:
+        raise NotAllowed(refusal)
     return rule[0]
 
 
