@@ -15,3 +15,4 @@ class OrgsConfig(AppConfig):
         register_nav(_("导入项目台账"), "orgs:import_projects", officials, menu=_("系统"))
         register_nav(_("导入12345诉求"), "complaints:import", officials, menu=_("系统"))
         register_nav(_("管理后台"), "admin:index", {"admin"}, menu=_("系统"))
+        from . import api_tokens  # noqa: F401  (connects: a new password revokes the API tokens)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, inbox_views, user_views, views
+from . import import_views, inbox_views, token_views, user_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("users/new/", user_views.user_create, name="user_create"),
     path("users/<int:pk>/", user_views.user_detail, name="user_detail"),
     path("users/<int:pk>/active/", user_views.user_active, name="user_active"),
+    path("tokens/", token_views.tokens, name="api_tokens"),
+    path("tokens/new/", token_views.token_issue, name="api_token_issue"),
+    path("tokens/revoke/", token_views.token_revoke, name="api_token_revoke"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]
