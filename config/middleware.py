@@ -123,3 +123,16 @@ class RefusalLogMiddleware:
         if response.status_code in (403, 404):
             log_refusal(request, response.status_code)
         return response
+
+
+class AuditUserMiddleware:
+    """Every AuditRecord a request's writes leave names the signed-in person, not only the database role."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from ledgers.audit import acting_user
+
+        with acting_user(request):
+            return self.get_response(request)

@@ -23,11 +23,12 @@ database: PostgreSQL flushes with TRUNCATE, which row triggers do not see either
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
 from django.apps import apps
-from django.db import models
+from django.conf import settings
+from django.db import DatabaseError, connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,9 @@ TRACKED_MODELS = (
 APPEND_ONLY_MODELS = ("ledgers.LedgerEvent", "complaints.ComplaintChange", "ledgers.AuditRecord")
 
 _wiping = ContextVar("audit_wiping", default=False)
+# The PostgreSQL setting the row-change trigger reads the person from (a custom, dotted name).
+APP_USER_SETTING = "zzt.app_user_id"
+WRITES = ("UPDATE", "DELETE")
 
 
 class AuditRecord(models.Model):
@@ -68,6 +72,17 @@ class AuditRecord(models.Model):
     at = models.DateTimeField(_("时间"))
     txid = models.BigIntegerField(_("事务号"))
     db_user = models.CharField(_("数据库用户"), max_length=63)
+    # The person: the database role is the app's for every request. Set per request (acting_user);
+    # no constraint, so a trigger never fails on it and a user's record outlives nothing.
+    app_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
 
     class Meta:
         verbose_name = _("审计记录")
@@ -101,8 +116,9 @@ END $$;
 CREATE OR REPLACE FUNCTION zzt_audit_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
-        INSERT INTO {{audit}} (table_name, row_id, op, before, after, at, txid, db_user)
-        SELECT TG_TABLE_NAME, n.id, TG_OP, d.before, d.after, now(), txid_current(), current_user
+        INSERT INTO {{audit}} (table_name, row_id, op, before, after, at, txid, db_user, app_user_id)
+        SELECT TG_TABLE_NAME, n.id, TG_OP, d.before, d.after, now(), txid_current(), current_user,
+               NULLIF(current_setting('{APP_USER_SETTING}', true), '')::bigint
         FROM zzt_new n JOIN zzt_old o ON o.id = n.id
         CROSS JOIN LATERAL (
             SELECT jsonb_object_agg(b.key, b.value) AS before, jsonb_object_agg(a.key, a.value) AS after
@@ -111,8 +127,9 @@ BEGIN
         ) d
         WHERE d.before IS NOT NULL;
     ELSE
-        INSERT INTO {{audit}} (table_name, row_id, op, before, after, at, txid, db_user)
-        SELECT TG_TABLE_NAME, o.id, TG_OP, to_jsonb(o), NULL, now(), txid_current(), current_user
+        INSERT INTO {{audit}} (table_name, row_id, op, before, after, at, txid, db_user, app_user_id)
+        SELECT TG_TABLE_NAME, o.id, TG_OP, to_jsonb(o), NULL, now(), txid_current(), current_user,
+               NULLIF(current_setting('{APP_USER_SETTING}', true), '')::bigint
         FROM zzt_old o;
     END IF;
     RETURN NULL;
@@ -202,3 +219,43 @@ def reinstall_after_migrate(sender, using: str, **kwargs) -> None:
     from django.db import connections
 
     install(connections[using])
+
+
+def _user_id(request) -> str:
+    user = getattr(request, "user", None)
+    return str(user.pk) if user is not None and user.is_authenticated else ""
+
+
+@contextmanager
+def acting_user(request) -> Iterator[None]:
+    """Name the signed-in person in every AuditRecord this request's writes leave (PostgreSQL).
+
+    Before each UPDATE or DELETE, `zzt.app_user_id` is set on the connection to the user as known
+    at that moment (a DRF token user is known only once the view runs, hence per statement, not at the
+    start). It is set on the raw cursor, so query counts stay the same, and cleared at the end, because
+    the connection is kept for the next request. SQLite writes no AuditRecord, so nothing to set there.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    import psycopg
+
+    used = False
+
+    def name_the_user(execute, sql, params, many, context):
+        nonlocal used
+        if sql.lstrip()[:6].upper() in WRITES:
+            context["cursor"].cursor.execute(
+                "SELECT set_config(%s, %s, false)", [APP_USER_SETTING, _user_id(request)]
+            )
+            used = True
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(name_the_user):
+        try:
+            yield
+        finally:
+            if used and connection.connection is not None:
+                # A broken connection is discarded anyway: nothing of it reaches the next request.
+                with suppress(DatabaseError, psycopg.Error):
+                    connection.connection.execute("SELECT set_config(%s, '', false)", [APP_USER_SETTING])
