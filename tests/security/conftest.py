@@ -9,9 +9,16 @@ def fast_password_hasher(settings):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The access matrix's figures (requests tried, foreign reads and writes that succeeded)."""
+    """The access matrix's figures (requests tried, foreign reads and writes that succeeded) and the fuzzer's."""
+    import sys
+
     from .matrix import FIGURES
 
+    fuzz = sys.modules.get("tests.security.test_api_fuzz")
+    if fuzz is not None and fuzz.FIGURES["requests"]:
+        terminalreporter.section("API fuzzing (schemathesis)")
+        for name, value in fuzz.FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value}")
     if FIGURES.get("requests"):
         terminalreporter.section("access-control matrix")
         for name, value in sorted(FIGURES.items()):
