@@ -99,8 +99,13 @@ def test_a_huge_problem_text_is_refused_by_the_api_and_by_the_workflow(township_
     )
     assert response.status_code == 400 and str(TEXT_MAX) in response.json()["problem"][0]
 
+    for text in (huge, "楼" * (TEXT_MAX + 1)):  # past the Excel cell limit, and past ours below it
+        with pytest.raises(WorkflowError, match="存在问题"):
+            workflow.create_item(user=township_a, campaign=campaign, project=project_a, problem=text)
     with pytest.raises(WorkflowError, match="存在问题：内容过长"):
-        workflow.create_item(user=township_a, campaign=campaign, project=project_a, problem=huge)
+        workflow.create_item(
+            user=township_a, campaign=campaign, project=project_a, problem="楼" * (TEXT_MAX + 1)
+        )
     assert not LedgerItem.objects.exists()
 
 
