@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0007_category_plan_order'),
+        ('campaigns', '0009_objections'),
     ]
 
     operations = [
