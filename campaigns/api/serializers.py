@@ -108,8 +108,9 @@ class ConfirmSerializer(serializers.Serializer):
 
 
 class WaiveSerializer(serializers.Serializer):
-    reason = text_field()
+    # Optional here: the register refuses a blank one itself, saying a written reason is required.
+    reason = text_field(required=False, allow_blank=True, default="")
 
 
 class CompleteSerializer(serializers.Serializer):
-    note = text_field()
+    note = text_field(required=False, allow_blank=True, default="")

@@ -11,7 +11,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
@@ -44,6 +46,17 @@ def fuzz_data(township_a, company_x, task_force, project_a, campaign):
     """One open item the roles share, so detail and move operations meet a real row now and then."""
     workflow.create_item(user=township_a, campaign=campaign, project=project_a, problem="楼道堆放杂物")
     return {"task_force": task_force, "township": township_a, "company": company_x}
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Requests go to the WSGI handler itself, whose request_finished signal closes the database
+    connection (and with it the test's transaction on PostgreSQL); Django's test client unhooks it too."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
