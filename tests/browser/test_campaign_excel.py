@@ -43,9 +43,11 @@ def test_task_force_loads_a_plan_reads_the_campaign_and_exports_the_ledger(
 
     sheet = load_workbook(path)["1 环境卫生"]
     assert sheet["A1"].value == "环境卫生攻坚行动整治工作台账"
-    assert [c.value for c in sheet[3]][:3] == ["序号", "项目名称", "物业服务企业"]
-    assert "B5:B6" in {str(r) for r in sheet.merged_cells.ranges}
-    assert sheet["E5"].data_type == "s" and sheet["E5"].value.startswith("=问题")
+    # 附件2: the date stands on its own line under the title, the header row follows it.
+    assert sheet["A3"].value.endswith("日")
+    assert [c.value for c in sheet[4]][:3] == ["序号", "项目名称", "物业服务企业"]
+    assert "B6:B7" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["E6"].data_type == "s" and sheet["E6"].value.startswith("=问题")
 
 
 def test_company_fills_the_self_check_on_a_phone(phone_page, company_x, county, project_a):
