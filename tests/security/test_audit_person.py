@@ -94,8 +94,16 @@ def app_role():
         try:
             yield name, password
         finally:
-            owner.execute(f"DROP OWNED BY {name}")
-            owner.execute(f"DROP ROLE {name}")
+            # The grants are taken back one by one: DROP OWNED BY needs membership in the role,
+            # which a CREATEROLE owner (not a superuser) lacks on PostgreSQL 15.
+            for statement in (
+                f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {name}",
+                f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {name}",
+                f"REVOKE USAGE ON SCHEMA public FROM {name}",
+                f'REVOKE CONNECT ON DATABASE "{database}" FROM {name}',
+                f"DROP ROLE {name}",
+            ):
+                owner.execute(statement)
 
 
 @pytest.mark.parametrize(
