@@ -75,7 +75,7 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
     )
     for _ in range(120):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)  # nosec B310 # a fixed http URL on loopback
             return server
         except OSError:
             time.sleep(0.5)
