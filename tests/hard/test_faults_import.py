@@ -49,7 +49,25 @@ def start_import(app: App, path) -> int:
         timeout=120,
     )
     assert status == 200 and "batch=" in url
-    return int(url.rsplit("batch=", 1)[1])
+    batch = int(url.rsplit("batch=", 1)[1])
+    confirm_when_previewed(app, browser, batch)
+    return batch
+
+
+def confirm_when_previewed(app: App, browser: Browser, batch: int, timeout: float = 300) -> None:
+    """An upload is previewed first; the person confirms it, and only then the import job runs."""
+    wait_for(
+        lambda: app.sql(
+            "SELECT j.kind = 'complaint_preview' AND j.status = 'done' "
+            "FROM complaints_importbatch b JOIN orgs_job j ON j.id = b.job_id WHERE b.id = %s",
+            (batch,),
+        )[0][0],
+        timeout,
+        f"the preview of batch {batch}",
+        every=1,
+    )
+    status, _, _ = browser.request(f"/complaints/import/{batch}/confirm/", {})
+    assert status == 200
 
 
 def batch_state(app: App, batch: int) -> dict:

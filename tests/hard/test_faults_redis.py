@@ -10,6 +10,7 @@ from collections import Counter
 from complaints.excel import FIELD_LABELS
 
 from .conftest import Browser, wait_for
+from .test_faults_import import confirm_when_previewed
 
 HEADER = list(FIELD_LABELS.values())
 PAGES = [
@@ -56,7 +57,7 @@ def test_redis_down_for_a_minute_loses_no_work(stack, app_factory):
     load.start()
     try:
         stack.stop_redis()
-        outage_started, uploads = time.monotonic(), []
+        outage_started, uploads, batches = time.monotonic(), [], []
         while time.monotonic() - outage_started < OUTAGE_SECONDS:
             prefix = f"RD{len(uploads):02d}-"
             started = time.monotonic()
@@ -66,6 +67,7 @@ def test_redis_down_for_a_minute_loses_no_work(stack, app_factory):
                 files={"file": (f"outage-{len(uploads)}.csv", complaint_csv(projects, prefix, 50))},
             )
             uploads.append(prefix)
+            batches.append(int(url.rsplit("batch=", 1)[1]))
             assert status == 200 and "batch=" in url, f"upload during the outage answered {status}"
             assert time.monotonic() - started < 10, "a save hung on the missing broker"
             # The job's page tells the user why nothing happens yet.
@@ -78,6 +80,9 @@ def test_redis_down_for_a_minute_loses_no_work(stack, app_factory):
         assert waiting == len(uploads) >= 5
     finally:
         stack.start_redis()
+    # Back: each upload's preview runs once the relay hands it over, and the person confirms it.
+    for batch in batches:
+        confirm_when_previewed(app, writer, batch, timeout=180)
     # Back: the beat relay (every 30 s) hands the kept work to the worker, which has reconnected.
     wait_for(
         lambda: (
